@@ -1,0 +1,5 @@
+"""Allow ``python -m backcheck``."""
+
+from backcheck.cli import main
+
+main()

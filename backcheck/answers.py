@@ -1,0 +1,153 @@
+"""Answer files: read, check against the questions, and normalise."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from backcheck.errors import InputError
+from backcheck.knowledge import Knowledge, Question
+from backcheck.loading import did_you_mean
+from backcheck.when import Answer, Answers
+from backcheck.yamlio import MAX_ANSWER_FILE_BYTES, decode, parse_text, read_text
+
+# `id`, `story` and `expect` make every vignette a valid answer file; `run` ignores them.
+TOP_LEVEL_KEYS = ("answers", "version", "id", "story", "expect", "complete")
+STDIN = "-"
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerFile:
+    """The answers read from one file, with where they came from."""
+
+    source: str
+    answers: Answers
+    raw: dict[str, Any]
+
+
+def read_answer_file(path: str) -> AnswerFile:
+    """Read and check one answer file (``-`` is standard input)."""
+    label = "<stdin>" if path == STDIN else path
+    if path == STDIN:
+        data = sys.stdin.buffer.read(MAX_ANSWER_FILE_BYTES + 1)
+        if len(data) > MAX_ANSWER_FILE_BYTES:
+            raise InputError(f"{label}: larger than {MAX_ANSWER_FILE_BYTES // 1024} KiB")
+        text = decode(data, label=label)
+    else:
+        text = read_text(Path(path), label=label)
+    if not text.strip():
+        raise InputError(f"{label}: is empty; expected a mapping with 'answers'")
+    try:
+        raw = parse_text(text, json_first=path.endswith(".json"))
+    except ValueError as exc:
+        raise InputError(f"{label}: {exc}") from None
+    return AnswerFile(source=label, answers={}, raw=_top_level(raw, label))
+
+
+def check_answer_file(file: AnswerFile, knowledge: Knowledge) -> AnswerFile:
+    """Validate the answers against the knowledge's questions."""
+    answers = parse_answers(file.raw["answers"], knowledge, file.source)
+    return AnswerFile(source=file.source, answers=answers, raw=file.raw)
+
+
+def load_answer_file(path: str, knowledge: Knowledge) -> AnswerFile:
+    """Read and validate one answer file."""
+    return check_answer_file(read_answer_file(path), knowledge)
+
+
+def _top_level(raw: Any, label: str) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        kind = "a list" if isinstance(raw, list) else f"'{raw}'" if isinstance(raw, str | int | float) else type(raw).__name__
+        raise InputError(f"{label}: the file holds {kind}; expected a mapping with 'answers'")
+    for key in raw:
+        if key not in TOP_LEVEL_KEYS:
+            allowed = ", ".join(TOP_LEVEL_KEYS)
+            raise InputError(f"{label}: unknown key {key!r}; allowed: {allowed}{did_you_mean(key, TOP_LEVEL_KEYS)}")
+    if "answers" not in raw:
+        raise InputError(f"{label}: missing 'answers' (a mapping of question ids to answers)")
+    if raw.get("version", 1) != 1:
+        raise InputError(f"{label}: version: {raw['version']!r} is not supported; allowed: 1")
+    if raw["answers"] is None:
+        raw["answers"] = {}
+    if not isinstance(raw["answers"], dict):
+        raise InputError(f"{label}: answers: must be a mapping of question ids to answers")
+    return raw
+
+
+def parse_answers(raw: dict[Any, Any], knowledge: Knowledge, label: str) -> Answers:
+    """Check every answer; the first problem is raised as one line naming the question."""
+    answers: dict[str, Answer] = {}
+    for key, value in raw.items():
+        question = knowledge.questions.get(key) if isinstance(key, str) else None
+        if question is None:
+            allowed = ", ".join(knowledge.questions)
+            hint = did_you_mean(key, knowledge.questions)
+            raise InputError(f"{label}: {key}: unknown question{hint}; allowed: {allowed}")
+        if value is None:
+            continue  # explicitly unknown: reported as not assessed, never read as "no"
+        answers[question.id] = parse_answer(question, value, label)
+    return answers
+
+
+def parse_answer(question: Question, value: Any, label: str) -> Answer:
+    """One answer in its normal form: an option id, a tuple of them, or an integer."""
+    where = f"{label}: {question.id}"
+    if question.type == "integer":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InputError(f"{where}: {value!r} is not a whole number; allowed: {question.min} to {question.max}")
+        if question.min is not None and question.max is not None and not question.min <= value <= question.max:
+            raise InputError(f"{where}: {value} is out of range; allowed: {question.min} to {question.max}")
+        return value
+    if question.type == "yes_no":
+        answer = {True: "yes", False: "no"}.get(value) if isinstance(value, bool) else None
+        if isinstance(value, str) and value.strip().lower() in ("yes", "no"):
+            answer = value.strip().lower()
+        if answer is None:
+            raise InputError(f"{where}: {value!r} is not an answer; allowed: yes, no")
+        return answer
+    allowed = ", ".join(question.option_ids)
+    if question.type == "single":
+        if not isinstance(value, str):
+            raise InputError(f"{where}: expected one option id, got {_kind(value)}; allowed: {allowed}")
+        _check_option(question, value, where)
+        return value
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list):
+        raise InputError(f"{where}: expected a list of option ids, got {_kind(value)}; allowed: {allowed}")
+    for item in values:
+        if not isinstance(item, str):
+            raise InputError(f"{where}: {item!r} is not an option id; allowed: {allowed}")
+        _check_option(question, item, where)
+    return tuple(dict.fromkeys(values))
+
+
+def _check_option(question: Question, value: str, where: str) -> None:
+    if value not in question.option_ids:
+        allowed = ", ".join(question.option_ids)
+        hint = did_you_mean(value, question.option_ids)
+        raise InputError(f"{where}: {value!r} is not an option{hint}; allowed: {allowed}")
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes/no"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return repr(value)
+
+
+def answers_to_file_data(answers: Answers, knowledge: Knowledge, *, complete: bool = True) -> dict[str, Any]:
+    """The answer-file mapping for ``answers``, questions in interview order."""
+    ordered: dict[str, Any] = {}
+    for qid in knowledge.questions:
+        if qid in answers:
+            value = answers[qid]
+            ordered[qid] = list(value) if isinstance(value, tuple) else value
+    data: dict[str, Any] = {"version": 1, "answers": ordered}
+    if not complete:
+        data["complete"] = False
+    return data

@@ -1,0 +1,223 @@
+"""The command line: parse arguments, call the core, render. Nothing clinical lives here."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import typer
+
+from backcheck import __version__
+from backcheck.errors import BackcheckError, ExitStatus, InputError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from backcheck.knowledge import Knowledge, Verdict
+
+app = typer.Typer(
+    name="backcheck",
+    help=(
+        "Check tingling, numbness, spasms or sciatica-like pain in the back: what may cause it "
+        "and how soon to see a doctor. Runs offline. Not a diagnosis."
+    ),
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # health answers must never appear in a traceback
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Format(StrEnum):
+    """Output formats of `run`."""
+
+    rich = "rich"
+    json = "json"
+    markdown = "markdown"
+
+
+VERDICT_EXIT = {
+    "self_care": ExitStatus.OK,
+    "see_doctor": ExitStatus.SEE_DOCTOR,
+    "urgent": ExitStatus.URGENT,
+    "emergency": ExitStatus.EMERGENCY,
+}
+
+
+def stdout_console() -> Console:
+    """The console for results; rich drops colour by itself when piped or with NO_COLOR."""
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def print_error(message: str) -> None:
+    """Errors go to stderr as plain lines starting with 'error:'."""
+    for line in message.splitlines():
+        sys.stderr.write(f"error: {line}\n")
+    sys.stderr.flush()
+
+
+def handle_errors(command: F) -> F:
+    """Turn backcheck errors into one line on stderr and their exit status; Ctrl-C into 130."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except BackcheckError as exc:
+            print_error(str(exc))
+            raise typer.Exit(exc.exit_status) from None
+        except KeyboardInterrupt:
+            sys.stderr.write("\n")
+            raise typer.Exit(ExitStatus.INTERRUPTED) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def knowledge_of(ctx: typer.Context) -> Knowledge:
+    """The knowledge file chosen with --knowledge, or the shipped one; loaded once."""
+    from backcheck.loading import load_knowledge
+
+    state: dict[str, Any] = ctx.ensure_object(dict)
+    if "knowledge" not in state:
+        state["knowledge"] = load_knowledge(state.get("knowledge_path"))
+    knowledge: Knowledge = state["knowledge"]
+    return knowledge
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"backcheck {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    knowledge: Path | None = typer.Option(
+        None,
+        "--knowledge",
+        metavar="FILE",
+        help="Use this knowledge file instead of the shipped one (for every command).",
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Check back symptoms offline: likely causes and how soon to see a doctor."""
+    ctx.ensure_object(dict)["knowledge_path"] = knowledge
+
+
+@app.command()
+@handle_errors
+def run(
+    ctx: typer.Context,
+    files: list[str] = typer.Argument(..., metavar="FILE...", help="Answer files (YAML or JSON); - reads stdin."),
+    output: Format = typer.Option(Format.rich, "--format", "-f", help="rich, json (JSON Lines for several files) or markdown."),
+    exit_code: bool = typer.Option(
+        False, "--exit-code", help="Exit 0 self-care, 3 see a doctor, 4 urgent, 5 emergency (2 if a file failed)."
+    ),
+) -> None:
+    """Assess answer files and print the verdict and likely causes."""
+    from backcheck.answers import load_answer_file
+    from backcheck.engine import assess
+
+    knowledge = knowledge_of(ctx)
+    console = stdout_console() if output == Format.rich else None
+    failures = 0
+    worst: Verdict | None = None
+    for index, path in enumerate(files):
+        try:
+            answer_file = load_answer_file(path, knowledge)
+        except InputError as exc:
+            print_error(str(exc))
+            failures += 1
+            continue
+        assessment = assess(knowledge, answer_file.answers)
+        if worst is None or assessment.verdict.rank > worst.rank:
+            worst = assessment.verdict
+        _emit(knowledge, assessment, answer_file.answers, answer_file.source, output, console, first=index == 0, several=len(files) > 1)
+    if failures:
+        raise typer.Exit(ExitStatus.USAGE)
+    if exit_code and worst is not None:
+        raise typer.Exit(VERDICT_EXIT[worst.value])
+
+
+def _emit(knowledge: Knowledge, assessment: Any, answers: Any, source: str, output: Format, console: Console | None, *, first: bool, several: bool) -> None:
+    from backcheck import render
+
+    if output == Format.json:
+        sys.stdout.write(render.render_json(knowledge, assessment, source) + "\n")
+    elif output == Format.markdown:
+        if not first:
+            sys.stdout.write("\n---\n\n")
+        sys.stdout.write(render.render_markdown(knowledge, assessment, answers, source))
+    else:
+        assert console is not None
+        if not first:
+            console.rule()
+        render.render_summary(console, knowledge, assessment, answers, source if several or source != "<stdin>" else "")
+    sys.stdout.flush()
+
+
+@app.command()
+@handle_errors
+def lookup(
+    ctx: typer.Context,
+    name: list[str] = typer.Argument(..., metavar="NAME", help="A condition's name, id or alias; typos are forgiven."),
+) -> None:
+    """Quick reference on a condition: symptoms, triggers, warning signs, tests, what helps."""
+    from backcheck.lookup import find_condition
+    from backcheck.reference import render_condition
+
+    knowledge = knowledge_of(ctx)
+    query = " ".join(name)
+    result = find_condition(knowledge, query)
+    if result.condition is None:
+        hint = ", ".join(f"{c.name} ({c.id})" for c in result.suggestions)
+        print_error(f"no condition matches {query!r}" + (f"; did you mean: {hint}?" if hint else "; see `backcheck conditions`"))
+        raise typer.Exit(ExitStatus.ERROR)
+    render_condition(stdout_console(), knowledge, result.condition)
+
+
+@app.command()
+@handle_errors
+def conditions(ctx: typer.Context) -> None:
+    """List every condition backcheck knows, by category."""
+    from backcheck.reference import render_condition_list
+
+    render_condition_list(stdout_console(), knowledge_of(ctx))
+
+
+@app.command()
+@handle_errors
+def validate(
+    ctx: typer.Context,
+    file: Path | None = typer.Argument(None, metavar="[FILE]", help="The knowledge file to check (default: the one in use)."),
+) -> None:
+    """Check a knowledge file: YAML, fields, ids and every reference."""
+    from backcheck.loading import load_knowledge
+
+    path = file or ctx.ensure_object(dict).get("knowledge_path")
+    knowledge = load_knowledge(path)
+    typer.echo(
+        f"OK: {knowledge.source}: {len(knowledge.conditions)} conditions, "
+        f"{len(knowledge.warning_signs)} warning signs, {len(knowledge.questions)} questions, "
+        f"{len(knowledge.triggers)} triggers"
+    )
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("\n")
+        sys.exit(ExitStatus.INTERRUPTED)

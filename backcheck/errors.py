@@ -1,0 +1,38 @@
+"""One error family and one exit-status map for the whole tool."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    """Exit statuses; the verdict codes are used only with ``run --exit-code``."""
+
+    OK = 0
+    ERROR = 1  # a broken knowledge file, a failed validation, no lookup match
+    USAGE = 2  # bad input: an answer file, an option, no terminal for `ask`
+    SEE_DOCTOR = 3
+    URGENT = 4
+    EMERGENCY = 5
+    INTERRUPTED = 130
+
+
+class BackcheckError(Exception):
+    """An error the user can act on; the CLI prints it as one line per problem."""
+
+    exit_status: ExitStatus = ExitStatus.ERROR
+
+
+class InputError(BackcheckError):
+    """An answer file, an option value or the terminal is not usable."""
+
+    exit_status = ExitStatus.USAGE
+
+
+class KnowledgeError(BackcheckError):
+    """The knowledge file is unreadable or inconsistent; every problem is listed."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = problems
+        super().__init__("\n".join(f"{source}: {p}" for p in problems))

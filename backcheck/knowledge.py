@@ -1,0 +1,212 @@
+"""The knowledge model: frozen entries built once from data/knowledge.yaml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from backcheck.when import When
+
+
+class Verdict(StrEnum):
+    """Triage levels, from the contract's section 1."""
+
+    EMERGENCY = "emergency"
+    URGENT = "urgent"
+    SEE_DOCTOR = "see_doctor"
+    SELF_CARE = "self_care"
+
+    @property
+    def rank(self) -> int:
+        """0 for self_care up to 3 for emergency."""
+        return _RANK[self]
+
+
+_RANK = {
+    Verdict.SELF_CARE: 0,
+    Verdict.SEE_DOCTOR: 1,
+    Verdict.URGENT: 2,
+    Verdict.EMERGENCY: 3,
+}
+
+QUESTION_TYPES = ("multi", "single", "yes_no", "integer")
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One choice of a multi or single question."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """An interview question; ``asked_if`` is its branching rule."""
+
+    id: str
+    type: str
+    text: str
+    help: str
+    options: tuple[Option, ...] = ()
+    red_flag: bool = False
+    asked_if: When | None = None
+    min: int | None = None
+    max: int | None = None
+
+    @property
+    def option_ids(self) -> tuple[str, ...]:
+        """The allowed option ids, in order."""
+        if self.type == "yes_no":
+            return ("yes", "no")
+        return tuple(o.id for o in self.options)
+
+    def label_of(self, option_id: str) -> str:
+        """The wording a person sees for an option id."""
+        for option in self.options:
+            if option.id == option_id:
+                return option.label
+        return {"yes": "Yes", "no": "No"}.get(option_id, option_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step of the interview: a question alone, or a screen of several."""
+
+    id: str
+    questions: tuple[str, ...]
+    text: str = ""
+    help: str = ""
+
+    @property
+    def is_screen(self) -> bool:
+        """True when the step asks several questions in one list."""
+        return bool(self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class VerdictInfo:
+    """What a person is told for a verdict level."""
+
+    id: Verdict
+    title: str
+    advice: str
+
+
+@dataclass(frozen=True, slots=True)
+class WarningSign:
+    """A clinical rule: when ``when`` holds, the verdict is at least ``level``."""
+
+    id: str
+    level: Verdict
+    title: str
+    why: str
+    when: When
+    conditions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """Evidence for (positive weight) or against (negative) a condition."""
+
+    when: When
+    weight: float
+    because: str
+
+
+@dataclass(frozen=True, slots=True)
+class AgeOdds:
+    """Multiply a condition's prior odds by ``factor`` in an age band."""
+
+    factor: float
+    at_least: int | None = None
+    below: int | None = None
+
+    def applies(self, age: int) -> bool:
+        """True when ``age`` lies in the band."""
+        if self.at_least is not None and age < self.at_least:
+            return False
+        return not (self.below is not None and age >= self.below)
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """A possible cause of back symptoms with its scoring weights and reference text."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    category: str
+    summary: str
+    symptoms: tuple[str, ...]
+    prior: float
+    prevalence: str
+    age_odds: tuple[AgeOdds, ...]
+    findings: tuple[Finding, ...]
+    against: tuple[Finding, ...]
+    triage: Verdict
+    triage_cap: Verdict
+    triggers: tuple[str, ...]
+    risk_factors: tuple[str, ...]
+    warning_signs: tuple[str, ...]
+    tests: tuple[str, ...]
+    self_help: tuple[str, ...]
+    see_doctor_when: str
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """Something that brings symptoms on; ``answer`` says which answer reports it."""
+
+    id: str
+    name: str
+    summary: str
+    answer: When | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DoctorTest:
+    """A test a doctor may use."""
+
+    id: str
+    name: str
+    what: str
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    """A group of conditions."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Global clinical settings."""
+
+    unanswered_red_flag_level: Verdict
+    condition_raise_score: float
+    emergency_hint: str
+    disclaimer: str
+
+
+@dataclass(frozen=True, slots=True)
+class Knowledge:
+    """Everything backcheck knows, validated and cross-referenced."""
+
+    source: str
+    settings: Settings
+    verdicts: dict[Verdict, VerdictInfo]
+    categories: dict[str, Category]
+    questions: dict[str, Question]
+    interview: tuple[Step, ...]
+    warning_signs: dict[str, WarningSign]
+    triggers: dict[str, Trigger]
+    doctor_tests: dict[str, DoctorTest]
+    conditions: dict[str, Condition]
+
+    @property
+    def red_flags(self) -> tuple[Question, ...]:
+        """The red-flag questions, in interview order."""
+        return tuple(q for q in self.questions.values() if q.red_flag)

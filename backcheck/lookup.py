@@ -1,0 +1,56 @@
+"""Find a condition by id, name or alias, forgiving case and typos."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from backcheck.knowledge import Condition, Knowledge
+
+_FUZZY_CUTOFF = 0.8
+_SUGGEST_CUTOFF = 0.5
+
+
+def normalise(text: str) -> str:
+    """Lower case, words only: 'Slipped-disc!' -> 'slipped disc'."""
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+@dataclass(frozen=True, slots=True)
+class LookupResult:
+    """The condition found, or the closest suggestions."""
+
+    condition: Condition | None
+    suggestions: tuple[Condition, ...] = ()
+
+
+def _index(knowledge: Knowledge) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for condition in knowledge.conditions.values():
+        for name in (condition.id, condition.name, *condition.aliases):
+            index.setdefault(normalise(name), condition.id)
+    return index
+
+
+def find_condition(knowledge: Knowledge, query: str) -> LookupResult:
+    """Exact name, then a unique partial name, then the closest spelling."""
+    index = _index(knowledge)
+    key = normalise(query)
+    if not key:
+        return LookupResult(None)
+    if key in index:
+        return LookupResult(knowledge.conditions[index[key]])
+    if len(key) >= 4:
+        partial = {cid for name, cid in index.items() if re.search(rf"\b{re.escape(key)}", name)}
+        if len(partial) == 1:
+            return LookupResult(knowledge.conditions[partial.pop()])
+    close = difflib.get_close_matches(key, list(index), n=8, cutoff=_SUGGEST_CUTOFF)
+    close_ids = list(dict.fromkeys(index[name] for name in close))
+    best = close[0] if close else None
+    if best is not None and difflib.SequenceMatcher(None, key, best).ratio() >= _FUZZY_CUTOFF:
+        return LookupResult(knowledge.conditions[index[best]])
+    if len(key) >= 3:
+        words = {cid for name, cid in index.items() if key in name}
+        close_ids += [cid for cid in sorted(words) if cid not in close_ids]
+    return LookupResult(None, tuple(knowledge.conditions[cid] for cid in close_ids[:5]))

@@ -1,0 +1,91 @@
+"""Plain data for every output format: what the person is told, in words, from an assessment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backcheck.engine import Assessment, ConditionScore
+from backcheck.knowledge import Knowledge, Verdict
+from backcheck.when import Answers
+
+SCHEMA_VERSION = 1
+SHOWN_CONDITIONS = 5
+
+
+def strength(score: float) -> str:
+    """Words for a score, so the number is never read as a diagnosis."""
+    if score >= 0.5:
+        return "strong match"
+    if score >= 0.2:
+        return "moderate match"
+    if score >= 0.05:
+        return "weak match"
+    return "unlikely"
+
+
+def answer_lines(knowledge: Knowledge, answers: Answers) -> list[tuple[str, str]]:
+    """Each answered question with its answer in words, in interview order."""
+    lines = []
+    for qid, question in knowledge.questions.items():
+        if qid not in answers:
+            continue
+        value = answers[qid]
+        if isinstance(value, int):
+            text = str(value)
+        elif isinstance(value, tuple):
+            text = ", ".join(question.label_of(v) for v in value) or "None of these"
+        else:
+            text = question.label_of(value)
+        lines.append((question.text, text))
+    return lines
+
+
+def self_help(knowledge: Knowledge, assessment: Assessment, n: int = 2) -> list[str]:
+    """What may help, from the best-ranked conditions, without repeats."""
+    seen: dict[str, None] = {}
+    for item in assessment.top(n):
+        for tip in knowledge.conditions[item.id].self_help:
+            seen.setdefault(tip)
+    return list(seen)
+
+
+def to_json(knowledge: Knowledge, assessment: Assessment, source: str) -> dict[str, Any]:
+    """The contract's section 5 object."""
+    info = knowledge.verdicts[assessment.verdict]
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "source": source,
+        "verdict": assessment.verdict.value,
+        "verdict_title": info.title,
+        "advice": info.advice,
+        "emergency_hint": knowledge.settings.emergency_hint
+        if assessment.verdict == Verdict.EMERGENCY
+        else None,
+        "reasons": [
+            {"kind": r.kind, "id": r.id, "level": r.level.value, "title": r.title, "why": r.why}
+            for r in assessment.reasons
+        ],
+        "not_assessed": list(assessment.not_assessed),
+        "not_ruled_out": [
+            {"id": s.id, "level": s.level.value, "title": s.title} for s in assessment.not_ruled_out
+        ],
+        "conditions": [_condition_json(c) for c in assessment.conditions],
+        "disclaimer": knowledge.settings.disclaimer,
+    }
+
+
+def _condition_json(item: ConditionScore) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "name": item.name,
+        "score": round(item.score, 4),
+        "strength": strength(item.score),
+        "why": [
+            {
+                "because": c.because,
+                "weight": c.weight,
+                "answers": {k: list(v) if isinstance(v, tuple) else v for k, v in c.answers.items()},
+            }
+            for c in item.contributions
+        ],
+    }

@@ -1,0 +1,95 @@
+"""The small test language that warning signs and findings use (see data/README.md).
+
+Tests are evaluated in three-valued logic: an unanswered question is unknown
+(``None``), never "no", so a warning sign that missing answers could still set is
+"not ruled out" rather than silently false.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+Answer = str | tuple[str, ...] | int
+Answers = Mapping[str, Answer]
+Truth = bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One question's answer is (or contains) one of ``values``, or lies in a range."""
+
+    question: str
+    values: frozenset[str] = frozenset()
+    at_least: int | None = None
+    below: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    """Every part holds."""
+
+    parts: tuple[When, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    """At least one part holds."""
+
+    parts: tuple[When, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    """The part does not hold."""
+
+    part: When
+
+
+When = Match | AllOf | AnyOf | Not
+
+
+def evaluate(test: When, answers: Answers) -> Truth:
+    """True, False, or None when the answer depends on unanswered questions."""
+    if isinstance(test, Match):
+        return _match(test, answers)
+    if isinstance(test, Not):
+        inner = evaluate(test.part, answers)
+        return None if inner is None else not inner
+    results = [evaluate(part, answers) for part in test.parts]
+    if isinstance(test, AllOf):
+        if False in results:
+            return False
+        return None if None in results else True
+    if True in results:
+        return True
+    return None if None in results else False
+
+
+def _match(test: Match, answers: Answers) -> Truth:
+    answer = answers.get(test.question)
+    if answer is None:
+        return None
+    if isinstance(answer, int):
+        if test.at_least is not None and answer < test.at_least:
+            return False
+        return not (test.below is not None and answer >= test.below)
+    if isinstance(answer, tuple):
+        return not test.values.isdisjoint(answer)
+    return answer in test.values
+
+
+def questions_in(test: When) -> Iterator[str]:
+    """Every question id the test reads, in order, possibly repeated."""
+    if isinstance(test, Match):
+        yield test.question
+    elif isinstance(test, Not):
+        yield from questions_in(test.part)
+    else:
+        for part in test.parts:
+            yield from questions_in(part)
+
+
+def matched_answers(test: When, answers: Answers) -> dict[str, Answer]:
+    """The answers, among those the test reads, that were given (for explanations)."""
+    return {q: answers[q] for q in dict.fromkeys(questions_in(test)) if q in answers}

@@ -1,0 +1,112 @@
+"""Safe reading of YAML and JSON: no code execution, no duplicate keys, bounded size."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from backcheck.errors import InputError
+
+# The C loader is about nine times faster; both are safe loaders.
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_ANSWER_FILE_BYTES = 1024 * 1024
+
+
+class _StrictLoader(_BaseLoader):  # type: ignore[misc]
+    """A safe loader that refuses duplicate mapping keys."""
+
+
+def _construct_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    loader.flatten_mapping(node)
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a mapping key must be a plain value", key_node.start_mark
+            ) from None
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"duplicate key {key!r} (first given on line {seen[key] + 1})",
+                key_node.start_mark,
+            )
+        seen[key] = key_node.start_mark.line
+    return dict(loader.construct_mapping(node, deep=deep))
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _reject_duplicate_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
+def describe_yaml_error(exc: yaml.YAMLError) -> str:
+    """One line for a YAML error: line:column and the problem."""
+    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
+        mark = exc.problem_mark
+        return f"line {mark.line + 1}, column {mark.column + 1}: {exc.problem}"
+    return str(exc).splitlines()[0] if str(exc) else "not valid YAML"
+
+
+def parse_text(text: str, *, json_first: bool) -> Any:
+    """Parse YAML or JSON text safely; raise ValueError with a one-line reason."""
+    if json_first or text.lstrip().startswith(("{", "[")):
+        try:
+            return json.loads(text, object_pairs_hook=_reject_duplicate_pairs)
+        except json.JSONDecodeError as exc:
+            if json_first:
+                raise ValueError(
+                    f"not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}"
+                ) from None
+        except RecursionError:
+            raise ValueError("nested too deeply") from None
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # _StrictLoader derives from a safe loader
+    except yaml.YAMLError as exc:
+        raise ValueError(f"not valid YAML: {describe_yaml_error(exc)}") from None
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+
+
+def read_text(path: Path, *, label: str, limit: int | None = MAX_ANSWER_FILE_BYTES) -> str:
+    """Read a UTF-8 text file, turning every failure into a one-line InputError."""
+    try:
+        if path.is_dir():
+            raise InputError(f"{label}: is a directory, not a file")
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1) if limit is not None else handle.read()
+    except FileNotFoundError:
+        raise InputError(f"{label}: no such file") from None
+    except PermissionError:
+        raise InputError(f"{label}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{label}: cannot be read ({exc.strerror or exc})") from None
+    if limit is not None and len(data) > limit:
+        raise InputError(
+            f"{label}: larger than {limit // 1024} KiB; an answer file is a few hundred bytes"
+        )
+    return decode(data, label=label)
+
+
+def decode(data: bytes, *, label: str) -> str:
+    """Decode UTF-8 text, refusing binary content."""
+    if b"\x00" in data:
+        raise InputError(f"{label}: is a binary file, not YAML or JSON text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{label}: is not UTF-8 text") from None
