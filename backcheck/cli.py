@@ -221,3 +221,34 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("\n")
         sys.exit(ExitStatus.INTERRUPTED)
+
+
+class EvalFormat(StrEnum):
+    """Output formats of `eval`."""
+
+    rich = "rich"
+    json = "json"
+
+
+@app.command(name="eval")
+@handle_errors
+def eval_command(
+    ctx: typer.Context,
+    dirs: list[Path] = typer.Argument(..., metavar="DIR...", help="Folders (or files) of vignettes."),
+    output: EvalFormat = typer.Option(EvalFormat.rich, "--format", "-f", help="rich or json."),
+    check: bool = typer.Option(False, "--check", help="Exit 1 when a target is missed."),
+) -> None:
+    """Measure triage and ranking accuracy on vignettes, with the misses and why."""
+    import json
+
+    from backcheck.evaluation import evaluate_vignettes, vignette_paths
+    from backcheck.evalreport import eval_json, render_eval
+
+    knowledge = knowledge_of(ctx)
+    sets = {str(d): evaluate_vignettes(knowledge, vignette_paths([d])) for d in dirs}
+    if output == EvalFormat.json:
+        sys.stdout.write(json.dumps(eval_json(sets), ensure_ascii=False, indent=2) + "\n")
+    else:
+        render_eval(stdout_console(), sets)
+    if check and any(e.missed_targets() for e in sets.values()):
+        raise typer.Exit(ExitStatus.ERROR)

@@ -1,0 +1,80 @@
+"""Render `eval` results."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from backcheck.evaluation import TARGETS, Evaluation
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+LABELS = {
+    "emergency_sensitivity": "Emergency sensitivity (emergency cases given emergency)",
+    "exact_triage": "Exact triage accuracy",
+    "safe_triage": "Safe triage (at or above the expected level)",
+    "self_care_correct": "Self-care cases given self-care",
+    "self_care_over_triage": "Self-care over-triage",
+    "top1": "Top-1 condition accuracy",
+    "top3": "Top-3 condition accuracy",
+}
+
+
+def combined(sets: dict[str, Evaluation]) -> Evaluation:
+    """All cases of several sets together."""
+    total = Evaluation()
+    for evaluation in sets.values():
+        total.cases += evaluation.cases
+    return total
+
+
+def eval_json(sets: dict[str, Evaluation]) -> dict[str, Any]:
+    """Figures, targets, confusion and misses per set and overall."""
+    def one(e: Evaluation) -> dict[str, Any]:
+        return {
+            "cases": len(e.cases),
+            "figures": e.figures(),
+            "missed_targets": e.missed_targets(),
+            "confusion": e.confusion(),
+            "misses": e.misses(),
+        }
+
+    out = {name: one(e) for name, e in sets.items()}
+    return {"targets": TARGETS, "sets": out, "overall": one(combined(sets))}
+
+
+def render_eval(console: Console, sets: dict[str, Evaluation]) -> None:
+    """Tables of figures (with targets), the confusion table and the misses."""
+    from rich.table import Table
+
+    everything = {**sets, "overall": combined(sets)} if len(sets) > 1 else sets
+    table = Table(title="Triage and ranking on vignettes", title_justify="left", box=None, padding=(0, 1))
+    table.add_column("figure")
+    for name, e in everything.items():
+        table.add_column(f"{name} ({len(e.cases)})", justify="right")
+    table.add_column("target", justify="right")
+    for key, label in LABELS.items():
+        cells = []
+        for e in everything.values():
+            value = e.figures()[key]
+            mark = " MISSED" if key in e.missed_targets() else ""
+            cells.append("-" if value is None else f"{value:.1%}{mark}")
+        target = TARGETS.get(key)
+        table.add_row(label, *cells, f">= {target:.0%}" if target is not None else "")
+    console.print(table)
+
+    total = everything["overall"] if "overall" in everything else next(iter(sets.values()))
+    confusion = Table(title="\nExpected (rows) against given (columns)", title_justify="left", box=None)
+    levels = list(total.confusion())
+    confusion.add_column("expected")
+    for level in levels:
+        confusion.add_column(level, justify="right")
+    for expected, row in total.confusion().items():
+        confusion.add_row(expected, *(str(row[g]) for g in levels))
+    console.print(confusion)
+
+    misses = total.misses()
+    console.print(f"\n[bold]Misses ({len(misses)})[/bold]")
+    for miss in misses:
+        for problem in miss["problems"]:
+            console.print(f"  {miss['id']}: {problem}", highlight=False)

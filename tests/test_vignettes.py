@@ -1,0 +1,89 @@
+"""Both vignette sets: safety on every case, and the accuracy targets through `eval`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from backcheck.cli import app
+from backcheck.engine import assess
+from backcheck.evaluation import TARGETS, evaluate_vignettes, load_case, vignette_paths
+from backcheck.knowledge import Knowledge, Verdict
+from tests.conftest import DEV_VIGNETTES, OWN_VIGNETTES
+
+ALL = [*vignette_paths([DEV_VIGNETTES]), *vignette_paths([OWN_VIGNETTES])]
+
+
+def test_the_sets_are_there() -> None:
+    assert len(vignette_paths([DEV_VIGNETTES])) >= 40
+    assert len(vignette_paths([OWN_VIGNETTES])) >= 60
+
+
+@pytest.mark.parametrize("path", ALL, ids=[p.stem for p in ALL])
+def test_no_vignette_is_under_triaged(knowledge: Knowledge, path: Path) -> None:
+    case = load_case(knowledge, path)
+    assert case.given.rank >= case.expected.rank, [r.id for r in case.assessment.reasons]
+    if case.expected == Verdict.EMERGENCY:
+        assert case.given == Verdict.EMERGENCY
+
+
+@pytest.mark.parametrize("path", ALL, ids=[p.stem for p in ALL])
+def test_verdict_is_never_below_the_independent_floor(
+    knowledge: Knowledge, check_vignettes: ModuleType, contract: Any, path: Path
+) -> None:
+    case = load_case(knowledge, path)
+    answers = {k: list(v) if isinstance(v, tuple) else v for k, v in _answers(knowledge, path).items()}
+    floor, _ = check_vignettes.triage_floor(contract, answers)
+    assert case.given.rank >= Verdict(floor).rank
+
+
+def _answers(knowledge: Knowledge, path: Path) -> Any:
+    from backcheck.answers import load_answer_file
+
+    return load_answer_file(str(path), knowledge).answers
+
+
+def test_own_vignettes_pass_the_contract_checker(check_vignettes: ModuleType) -> None:
+    assert check_vignettes.main(["--quiet", str(OWN_VIGNETTES)]) == 0
+
+
+@pytest.mark.parametrize("folder", [DEV_VIGNETTES, OWN_VIGNETTES], ids=["dev", "own"])
+def test_eval_reaches_every_target(knowledge: Knowledge, folder: Path) -> None:
+    evaluation = evaluate_vignettes(knowledge, vignette_paths([folder]))
+    figures = evaluation.figures()
+    missed = {name: figures[name] for name in evaluation.missed_targets()}
+    assert not missed, (missed, evaluation.misses())
+    assert set(TARGETS) <= set(figures)
+
+
+def test_eval_command_reports_figures_confusion_and_misses(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["eval", str(DEV_VIGNETTES), str(OWN_VIGNETTES)])
+    assert result.exit_code == 0, result.output
+    for text in ("Emergency sensitivity", "Exact triage", "Safe triage", "Self-care over-triage", "Top-3", "Expected (rows)", "Misses"):
+        assert text in result.stdout
+    data = json.loads(runner.invoke(app, ["eval", "-f", "json", str(DEV_VIGNETTES)]).stdout)
+    assert data["overall"]["cases"] >= 40
+    assert data["overall"]["figures"]["emergency_sensitivity"] == 1.0
+    assert sum(sum(row.values()) for row in data["overall"]["confusion"].values()) == data["overall"]["cases"]
+
+
+def test_eval_shows_what_an_edit_changed(runner: CliRunner, tmp_path: Path, knowledge: Knowledge) -> None:
+    import yaml
+
+    from backcheck.loading import default_knowledge_path
+
+    data = yaml.safe_load(default_knowledge_path().read_text(encoding="utf-8"))
+    for sign in data["warning_signs"]:
+        if sign["id"] == "bladder_bowel_change":
+            sign["level"] = "see_doctor"
+    edited = tmp_path / "k.yaml"
+    edited.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    result = runner.invoke(app, ["--knowledge", str(edited), "eval", "--check", str(DEV_VIGNETTES)])
+    assert result.exit_code == 1
+    assert "UNSAFE under-triage" in result.stdout
+    assert assess(knowledge, {"bladder_bowel": "yes"}).verdict == Verdict.EMERGENCY
