@@ -59,12 +59,21 @@ def load_answer_file(path: str, knowledge: Knowledge) -> AnswerFile:
 
 def _top_level(raw: Any, label: str) -> dict[str, Any]:
     if not isinstance(raw, dict):
-        kind = "a list" if isinstance(raw, list) else f"'{raw}'" if isinstance(raw, str | int | float) else type(raw).__name__
+        kind = (
+            "a list"
+            if isinstance(raw, list)
+            else f"'{raw}'"
+            if isinstance(raw, str | int | float)
+            else type(raw).__name__
+        )
         raise InputError(f"{label}: the file holds {kind}; expected a mapping with 'answers'")
     for key in raw:
         if key not in TOP_LEVEL_KEYS:
             allowed = ", ".join(TOP_LEVEL_KEYS)
-            raise InputError(f"{label}: unknown key {key!r}; allowed: {allowed}{did_you_mean(key, TOP_LEVEL_KEYS)}")
+            raise InputError(
+                f"{label}: unknown key {key!r}; allowed: {allowed}"
+                + did_you_mean(key, TOP_LEVEL_KEYS)
+            )
     if "answers" not in raw:
         raise InputError(f"{label}: missing 'answers' (a mapping of question ids to answers)")
     if raw.get("version", 1) != 1:
@@ -96,9 +105,18 @@ def parse_answer(question: Question, value: Any, label: str) -> Answer:
     where = f"{label}: {question.id}"
     if question.type == "integer":
         if isinstance(value, bool) or not isinstance(value, int):
-            raise InputError(f"{where}: {value!r} is not a whole number; allowed: {question.min} to {question.max}")
-        if question.min is not None and question.max is not None and not question.min <= value <= question.max:
-            raise InputError(f"{where}: {value} is out of range; allowed: {question.min} to {question.max}")
+            raise InputError(
+                f"{where}: {value!r} is not a whole number; "
+                f"allowed: {question.min} to {question.max}"
+            )
+        if (
+            question.min is not None
+            and question.max is not None
+            and not question.min <= value <= question.max
+        ):
+            raise InputError(
+                f"{where}: {value} is out of range; allowed: {question.min} to {question.max}"
+            )
         return value
     if question.type == "yes_no":
         answer = {True: "yes", False: "no"}.get(value) if isinstance(value, bool) else None
@@ -110,12 +128,16 @@ def parse_answer(question: Question, value: Any, label: str) -> Answer:
     allowed = ", ".join(question.option_ids)
     if question.type == "single":
         if not isinstance(value, str):
-            raise InputError(f"{where}: expected one option id, got {_kind(value)}; allowed: {allowed}")
+            raise InputError(
+                f"{where}: expected one option id, got {_kind(value)}; allowed: {allowed}"
+            )
         _check_option(question, value, where)
         return value
     values = [value] if isinstance(value, str) else value
     if not isinstance(values, list):
-        raise InputError(f"{where}: expected a list of option ids, got {_kind(value)}; allowed: {allowed}")
+        raise InputError(
+            f"{where}: expected a list of option ids, got {_kind(value)}; allowed: {allowed}"
+        )
     for item in values:
         if not isinstance(item, str):
             raise InputError(f"{where}: {item!r} is not an option id; allowed: {allowed}")
@@ -140,7 +162,9 @@ def _kind(value: Any) -> str:
     return repr(value)
 
 
-def answers_to_file_data(answers: Answers, knowledge: Knowledge, *, complete: bool = True) -> dict[str, Any]:
+def answers_to_file_data(
+    answers: Answers, knowledge: Knowledge, *, complete: bool = True
+) -> dict[str, Any]:
     """The answer-file mapping for ``answers``, questions in interview order."""
     ordered: dict[str, Any] = {}
     for qid in knowledge.questions:

@@ -119,10 +119,16 @@ def main_options(
 @handle_errors
 def run(
     ctx: typer.Context,
-    files: list[str] = typer.Argument(..., metavar="FILE...", help="Answer files (YAML or JSON); - reads stdin."),
-    output: Format = typer.Option(Format.rich, "--format", "-f", help="rich, json (JSON Lines for several files) or markdown."),
+    files: list[str] = typer.Argument(
+        ..., metavar="FILE...", help="Answer files (YAML or JSON); - reads stdin."
+    ),
+    output: Format = typer.Option(
+        Format.rich, "--format", "-f", help="rich, json (JSON Lines for several files) or markdown."
+    ),
     exit_code: bool = typer.Option(
-        False, "--exit-code", help="Exit 0 self-care, 3 see a doctor, 4 urgent, 5 emergency (2 if a file failed)."
+        False,
+        "--exit-code",
+        help="Exit 0 self-care, 3 see a doctor, 4 urgent, 5 emergency (2 if a file failed).",
     ),
 ) -> None:
     """Assess answer files and print the verdict and likely causes."""
@@ -143,14 +149,33 @@ def run(
         assessment = assess(knowledge, answer_file.answers)
         if worst is None or assessment.verdict.rank > worst.rank:
             worst = assessment.verdict
-        _emit(knowledge, assessment, answer_file.answers, answer_file.source, output, console, first=index == 0, several=len(files) > 1)
+        _emit(
+            knowledge,
+            assessment,
+            answer_file.answers,
+            answer_file.source,
+            output,
+            console,
+            first=index == 0,
+            several=len(files) > 1,
+        )
     if failures:
         raise typer.Exit(ExitStatus.USAGE)
     if exit_code and worst is not None:
         raise typer.Exit(VERDICT_EXIT[worst.value])
 
 
-def _emit(knowledge: Knowledge, assessment: Any, answers: Any, source: str, output: Format, console: Console | None, *, first: bool, several: bool) -> None:
+def _emit(
+    knowledge: Knowledge,
+    assessment: Any,
+    answers: Any,
+    source: str,
+    output: Format,
+    console: Console | None,
+    *,
+    first: bool,
+    several: bool,
+) -> None:
     from backcheck import render
 
     if output == Format.json:
@@ -163,7 +188,13 @@ def _emit(knowledge: Knowledge, assessment: Any, answers: Any, source: str, outp
         assert console is not None
         if not first:
             console.rule()
-        render.render_summary(console, knowledge, assessment, answers, source if several or source != "<stdin>" else "")
+        render.render_summary(
+            console,
+            knowledge,
+            assessment,
+            answers,
+            source if several or source != "<stdin>" else "",
+        )
     sys.stdout.flush()
 
 
@@ -171,7 +202,9 @@ def _emit(knowledge: Knowledge, assessment: Any, answers: Any, source: str, outp
 @handle_errors
 def lookup(
     ctx: typer.Context,
-    name: list[str] = typer.Argument(..., metavar="NAME", help="A condition's name, id or alias; typos are forgiven."),
+    name: list[str] = typer.Argument(
+        ..., metavar="NAME", help="A condition's name, id or alias; typos are forgiven."
+    ),
 ) -> None:
     """Quick reference on a condition: symptoms, triggers, warning signs, tests, what helps."""
     from backcheck.lookup import find_condition
@@ -182,7 +215,10 @@ def lookup(
     result = find_condition(knowledge, query)
     if result.condition is None:
         hint = ", ".join(f"{c.name} ({c.id})" for c in result.suggestions)
-        print_error(f"no condition matches {query!r}" + (f"; did you mean: {hint}?" if hint else "; see `backcheck conditions`"))
+        print_error(
+            f"no condition matches {query!r}"
+            + (f"; did you mean: {hint}?" if hint else "; see `backcheck conditions`")
+        )
         raise typer.Exit(ExitStatus.ERROR)
     render_condition(stdout_console(), knowledge, result.condition)
 
@@ -200,7 +236,9 @@ def conditions(ctx: typer.Context) -> None:
 @handle_errors
 def validate(
     ctx: typer.Context,
-    file: Path | None = typer.Argument(None, metavar="[FILE]", help="The knowledge file to check (default: the one in use)."),
+    file: Path | None = typer.Argument(
+        None, metavar="[FILE]", help="The knowledge file to check (default: the one in use)."
+    ),
 ) -> None:
     """Check a knowledge file: YAML, fields, ids and every reference."""
     from backcheck.loading import load_knowledge
@@ -234,15 +272,17 @@ class EvalFormat(StrEnum):
 @handle_errors
 def eval_command(
     ctx: typer.Context,
-    dirs: list[Path] = typer.Argument(..., metavar="DIR...", help="Folders (or files) of vignettes."),
+    dirs: list[Path] = typer.Argument(
+        ..., metavar="DIR...", help="Folders (or files) of vignettes."
+    ),
     output: EvalFormat = typer.Option(EvalFormat.rich, "--format", "-f", help="rich or json."),
     check: bool = typer.Option(False, "--check", help="Exit 1 when a target is missed."),
 ) -> None:
     """Measure triage and ranking accuracy on vignettes, with the misses and why."""
     import json
 
-    from backcheck.evaluation import evaluate_vignettes, vignette_paths
     from backcheck.evalreport import eval_json, render_eval
+    from backcheck.evaluation import evaluate_vignettes, vignette_paths
 
     knowledge = knowledge_of(ctx)
     sets = {str(d): evaluate_vignettes(knowledge, vignette_paths([d])) for d in dirs}

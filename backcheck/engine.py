@@ -71,7 +71,13 @@ def assess(knowledge: Knowledge, answers: Answers) -> Assessment:
         level = knowledge.settings.unanswered_red_flag_level
         for question in missing:
             reasons.append(
-                Reason("not_assessed", question.id, level, f"Not assessed: {question.text}", question.help)
+                Reason(
+                    "not_assessed",
+                    question.id,
+                    level,
+                    f"Not assessed: {question.text}",
+                    question.help,
+                )
             )
 
     ranking = rank_conditions(knowledge, answers)
@@ -88,7 +94,7 @@ def assess(knowledge: Knowledge, answers: Answers) -> Assessment:
                     condition.id,
                     level,
                     f"Likely: {condition.name}",
-                    f"A good match ({item.score:.0%}) for a condition that needs a doctor's diagnosis.",
+                    f"A good match ({item.score:.0%}) for a condition a doctor should diagnose.",
                 )
             )
 
@@ -109,7 +115,8 @@ def not_assessed(knowledge: Knowledge, answers: Answers) -> tuple[Question, ...]
     return tuple(
         q
         for q in knowledge.red_flags
-        if q.id not in answers and (q.asked_if is None or evaluate(q.asked_if, answers) is not False)
+        if q.id not in answers
+        and (q.asked_if is None or evaluate(q.asked_if, answers) is not False)
     )
 
 
@@ -121,7 +128,7 @@ def rank_conditions(knowledge: Knowledge, answers: Answers) -> tuple[ConditionSc
 
 
 def score_condition(condition: Condition, answers: Answers) -> ConditionScore:
-    """Naive-Bayes log-odds: prior odds (shifted by age) plus the weights of the findings that hold."""
+    """Naive-Bayes log-odds: prior odds (shifted by age) plus the weights of findings that hold."""
     odds = condition.prior / (1 - condition.prior)
     age = answers.get("age")
     if isinstance(age, int):
@@ -134,7 +141,9 @@ def score_condition(condition: Condition, answers: Answers) -> ConditionScore:
         if evaluate(finding.when, answers) is True:
             log_odds += finding.weight
             contributions.append(
-                Contribution(finding.because, finding.weight, matched_answers(finding.when, answers))
+                Contribution(
+                    finding.because, finding.weight, matched_answers(finding.when, answers)
+                )
             )
     contributions.sort(key=lambda c: -abs(c.weight))
     return ConditionScore(condition.id, condition.name, _sigmoid(log_odds), tuple(contributions))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from backcheck.evaluation import TARGETS, Evaluation
@@ -10,14 +11,18 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 LABELS = {
-    "emergency_sensitivity": "Emergency sensitivity (emergency cases given emergency)",
-    "exact_triage": "Exact triage accuracy",
-    "safe_triage": "Safe triage (at or above the expected level)",
-    "self_care_correct": "Self-care cases given self-care",
+    "emergency_sensitivity": "Emergency sensitivity",
+    "exact_triage": "Exact triage",
+    "safe_triage": "Safe triage",
+    "self_care_correct": "Self-care kept self-care",
     "self_care_over_triage": "Self-care over-triage",
-    "top1": "Top-1 condition accuracy",
-    "top3": "Top-3 condition accuracy",
+    "top1": "Top-1 condition",
+    "top3": "Top-3 condition",
 }
+NOTES = (
+    "Emergency sensitivity: emergency cases given emergency. Safe triage: verdict at or above "
+    "the expected level. Top-3: an expected condition among the three best-ranked."
+)
 
 
 def combined(sets: dict[str, Evaluation]) -> Evaluation:
@@ -30,6 +35,7 @@ def combined(sets: dict[str, Evaluation]) -> Evaluation:
 
 def eval_json(sets: dict[str, Evaluation]) -> dict[str, Any]:
     """Figures, targets, confusion and misses per set and overall."""
+
     def one(e: Evaluation) -> dict[str, Any]:
         return {
             "cases": len(e.cases),
@@ -48,10 +54,12 @@ def render_eval(console: Console, sets: dict[str, Evaluation]) -> None:
     from rich.table import Table
 
     everything = {**sets, "overall": combined(sets)} if len(sets) > 1 else sets
-    table = Table(title="Triage and ranking on vignettes", title_justify="left", box=None, padding=(0, 1))
-    table.add_column("figure")
+    table = Table(
+        title="Triage and ranking on vignettes", title_justify="left", box=None, padding=(0, 1)
+    )
+    table.add_column("figure", no_wrap=True)
     for name, e in everything.items():
-        table.add_column(f"{name} ({len(e.cases)})", justify="right")
+        table.add_column(f"{'/'.join(Path(name).parts[-2:])} ({len(e.cases)})", justify="right")
     table.add_column("target", justify="right")
     for key, label in LABELS.items():
         cells = []
@@ -62,9 +70,12 @@ def render_eval(console: Console, sets: dict[str, Evaluation]) -> None:
         target = TARGETS.get(key)
         table.add_row(label, *cells, f">= {target:.0%}" if target is not None else "")
     console.print(table)
+    console.print(f"[dim]{NOTES}[/dim]")
 
     total = everything["overall"] if "overall" in everything else next(iter(sets.values()))
-    confusion = Table(title="\nExpected (rows) against given (columns)", title_justify="left", box=None)
+    confusion = Table(
+        title="\nExpected (rows) against given (columns)", title_justify="left", box=None
+    )
     levels = list(total.confusion())
     confusion.add_column("expected")
     for level in levels:

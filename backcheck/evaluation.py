@@ -95,7 +95,9 @@ class Evaluation:
         for case in self.cases:
             problems = []
             if case.given != case.expected:
-                kind = "UNSAFE under-triage" if case.given.rank < case.expected.rank else "over-triage"
+                kind = (
+                    "UNSAFE under-triage" if case.given.rank < case.expected.rank else "over-triage"
+                )
                 reasons = ", ".join(r.id for r in case.assessment.reasons) or "no warning sign"
                 problems.append(f"{kind}: expected {case.expected}, gave {case.given} ({reasons})")
             if not case.top3_hit:
@@ -128,14 +130,22 @@ def load_case(knowledge: Knowledge, path: Path) -> Case:
     expect = answer_file.raw.get("expect")
     label = answer_file.source
     if not isinstance(expect, dict) or "verdict" not in expect:
-        raise InputError(f"{label}: expect: missing; a vignette needs expect.verdict and expect.top3_any")
+        raise InputError(
+            f"{label}: expect: missing; a vignette needs expect.verdict and expect.top3_any"
+        )
     try:
         verdict = Verdict(expect["verdict"])
     except ValueError:
         allowed = ", ".join(v.value for v in Verdict)
-        raise InputError(f"{label}: expect.verdict: {expect['verdict']!r}; allowed: {allowed}") from None
+        raise InputError(
+            f"{label}: expect.verdict: {expect['verdict']!r}; allowed: {allowed}"
+        ) from None
     wanted = expect.get("top3_any")
-    if not isinstance(wanted, list) or not wanted or any(w not in knowledge.conditions for w in wanted):
+    if (
+        not isinstance(wanted, list)
+        or not wanted
+        or any(w not in knowledge.conditions for w in wanted)
+    ):
         raise InputError(f"{label}: expect.top3_any: must list 1 to 3 known condition ids")
     return Case(
         id=str(answer_file.raw.get("id", path.stem)),

@@ -142,7 +142,8 @@ class _Builder:
             allowed = ", ".join(v.value for v in Verdict)
             self.problem(
                 where,
-                f"unknown verdict level {value!r}; allowed: {allowed}{did_you_mean(value, [v.value for v in Verdict])}",
+                f"unknown verdict level {value!r}; allowed: {allowed}"
+                + did_you_mean(value, [v.value for v in Verdict]),
             )
             return Verdict.SELF_CARE
 
@@ -549,7 +550,8 @@ class _Builder:
             if fields.get("category") not in categories:
                 self.problem(
                     f"{where}.category",
-                    f"unknown category {fields.get('category')!r}{did_you_mean(fields.get('category'), categories)}",
+                    f"unknown category {fields.get('category')!r}"
+                    + did_you_mean(fields.get("category"), categories),
                 )
             triage = self.verdict(fields.get("triage"), f"{where}.triage")
             cap = self.verdict(fields.get("triage_cap", "see_doctor"), f"{where}.triage_cap")

@@ -17,7 +17,10 @@ def render_condition(console: Console, knowledge: Knowledge, condition: Conditio
 
     category = knowledge.categories[condition.category].name
     usual = VERDICT_WORD[condition.triage].lower()
-    header = f"[bold]{condition.name}[/bold] ({condition.id})\n{category}; {condition.prevalence}; usually: {usual}"
+    header = (
+        f"[bold]{condition.name}[/bold] ({condition.id})\n"
+        f"{category}; {condition.prevalence}; usually: {usual}"
+    )
     console.print(Panel(header, expand=False))
     if condition.aliases:
         console.print(f"[dim]Also called: {', '.join(condition.aliases)}[/dim]")
@@ -27,7 +30,9 @@ def render_condition(console: Console, knowledge: Knowledge, condition: Conditio
     _section(console, "Triggers", [f"{t.name}: {t.summary}" for t in triggers])
     _section(console, "Risk factors", condition.risk_factors)
     signs = [knowledge.warning_signs[s] for s in condition.warning_signs]
-    _section(console, "Warning signs", [f"{s.title} ({VERDICT_WORD[s.level].lower()})" for s in signs])
+    _section(
+        console, "Warning signs", [f"{s.title} ({VERDICT_WORD[s.level].lower()})" for s in signs]
+    )
     tests = [knowledge.doctor_tests[t] for t in condition.tests]
     _section(console, "Tests a doctor may use", [f"{t.name}: {t.what}" for t in tests])
     _section(console, "What helps", condition.self_help)
@@ -52,7 +57,9 @@ def render_condition_list(console: Console, knowledge: Knowledge) -> None:
         members = [c for c in knowledge.conditions.values() if c.category == category.id]
         if not members:
             continue
-        table = Table(title=category.name, title_justify="left", title_style="bold", box=None, padding=(0, 1))
+        table = Table(
+            title=category.name, title_justify="left", title_style="bold", box=None, padding=(0, 1)
+        )
         table.add_column("id")
         table.add_column("name")
         table.add_column("how common")

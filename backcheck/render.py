@@ -44,7 +44,9 @@ def render_verdict_banner(console: Console, knowledge: Knowledge, verdict: Verdi
     if verdict == Verdict.EMERGENCY:
         body.append(f"\n\n{knowledge.settings.emergency_hint}", style="bold")
     style = VERDICT_STYLE[verdict].split(" on ")[-1]
-    console.print(Panel(body, title=f" {VERDICT_WORD[verdict]} ", title_align="left", border_style=style))
+    console.print(
+        Panel(body, title=f" {VERDICT_WORD[verdict]} ", title_align="left", border_style=style)
+    )
 
 
 def render_summary(
@@ -99,15 +101,24 @@ def render_summary(
     console.print(f"\n[italic]{knowledge.settings.disclaimer}[/italic]")
 
 
-def render_markdown(knowledge: Knowledge, assessment: Assessment, answers: Answers, source: str) -> str:
+def render_markdown(
+    knowledge: Knowledge, assessment: Assessment, answers: Answers, source: str
+) -> str:
     """A report a person can print or send to a doctor."""
     info = knowledge.verdicts[assessment.verdict]
-    out = [f"# backcheck report: {source}", "", f"**Verdict: {VERDICT_WORD[assessment.verdict]}: {info.title}**", ""]
+    out = [
+        f"# backcheck report: {source}",
+        "",
+        f"**Verdict: {VERDICT_WORD[assessment.verdict]}: {info.title}**",
+        "",
+    ]
     out += [info.advice, ""]
     if assessment.verdict == Verdict.EMERGENCY:
         out += [f"**{knowledge.settings.emergency_hint}**", ""]
     out += ["## Why", ""]
-    out += [f"- **{r.title}** ({VERDICT_WORD[r.level].lower()}): {r.why}" for r in assessment.reasons]
+    out += [
+        f"- **{r.title}** ({VERDICT_WORD[r.level].lower()}): {r.why}" for r in assessment.reasons
+    ]
     if not assessment.reasons:
         out.append("- No warning sign was found in the answers.")
     if assessment.not_ruled_out:

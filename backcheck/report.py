@@ -84,7 +84,9 @@ def _condition_json(item: ConditionScore) -> dict[str, Any]:
             {
                 "because": c.because,
                 "weight": c.weight,
-                "answers": {k: list(v) if isinstance(v, tuple) else v for k, v in c.answers.items()},
+                "answers": {
+                    k: list(v) if isinstance(v, tuple) else v for k, v in c.answers.items()
+                },
             }
             for c in item.contributions
         ],

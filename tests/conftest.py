@@ -14,10 +14,10 @@ import pytest
 os.environ["TTY_COMPATIBLE"] = "0"
 os.environ.pop("FORCE_COLOR", None)
 
-from typer.testing import CliRunner  # noqa: E402
+from typer.testing import CliRunner
 
-from backcheck.knowledge import Knowledge  # noqa: E402
-from backcheck.loading import load_knowledge  # noqa: E402
+from backcheck.knowledge import Knowledge
+from backcheck.loading import load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -43,7 +43,8 @@ def check_vignettes() -> ModuleType:
     """The contract's independent checker (shared/tools/check_vignettes.py), as a second opinion."""
     path = SHARED / "tools" / "check_vignettes.py"
     spec = importlib.util.spec_from_file_location("check_vignettes", path)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -27,11 +27,21 @@ from backcheck.loading import default_knowledge_path
         ("shingels", "shingles"),
     ],
 )
-def test_lookup_forgives_case_typos_and_aliases(runner: CliRunner, query: str, condition: str) -> None:
+def test_lookup_forgives_case_typos_and_aliases(
+    runner: CliRunner, query: str, condition: str
+) -> None:
     result = runner.invoke(app, ["lookup", *query.split()])
     assert result.exit_code == 0, result.output
     assert condition in result.stdout
-    for section in ("Typical symptoms", "Triggers", "Risk factors", "Warning signs", "Tests a doctor may use", "What helps", "When to see a doctor"):
+    for section in (
+        "Typical symptoms",
+        "Triggers",
+        "Risk factors",
+        "Warning signs",
+        "Tests a doctor may use",
+        "What helps",
+        "When to see a doctor",
+    ):
         assert section in result.stdout
 
 
@@ -41,23 +51,34 @@ def test_lookup_without_a_match_suggests_and_exits_1(runner: CliRunner) -> None:
     assert "did you mean" in result.stderr
     assert "spinal_stenosis" in result.stderr or "spinal_fracture" in result.stderr
     nothing = runner.invoke(app, ["lookup", "xqzv"])
-    assert nothing.exit_code == 1 and "no condition matches 'xqzv'" in nothing.stderr
+    assert nothing.exit_code == 1
+    assert "no condition matches 'xqzv'" in nothing.stderr
 
 
 def test_conditions_lists_all_by_category(runner: CliRunner) -> None:
     result = runner.invoke(app, ["conditions"])
     assert result.exit_code == 0
     out = result.stdout
-    for heading in ("Everyday causes", "Spine and nerve root", "Nerves and whole body", "Infection and growths"):
+    for heading in (
+        "Everyday causes",
+        "Spine and nerve root",
+        "Nerves and whole body",
+        "Infection and growths",
+    ):
         assert heading in out
-    assert out.index("Everyday causes") < out.index("muscle_strain") < out.index("Spine and nerve root")
+    assert (
+        out.index("Everyday causes")
+        < out.index("muscle_strain")
+        < out.index("Spine and nerve root")
+    )
     assert out.count("\n") > 27
 
 
 def test_validate_the_shipped_file(runner: CliRunner) -> None:
     result = runner.invoke(app, ["validate"])
     assert result.exit_code == 0
-    assert result.stdout.startswith("OK:") and "27 conditions" in result.stdout
+    assert result.stdout.startswith("OK:")
+    assert "27 conditions" in result.stdout
 
 
 def _edited(tmp_path: Path, level: str) -> Path:
@@ -71,7 +92,10 @@ def _edited(tmp_path: Path, level: str) -> Path:
 def test_validate_an_edited_copy(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", str(_edited(tmp_path, "urgentt"))])
     assert result.exit_code == 1
-    assert "edited.yaml: warning_signs: bladder_bowel_change.level: unknown verdict level 'urgentt'" in result.stderr
+    assert (
+        "edited.yaml: warning_signs: bladder_bowel_change.level: unknown verdict level 'urgentt'"
+        in result.stderr
+    )
     assert "Traceback" not in result.output
 
 
@@ -85,12 +109,14 @@ def test_knowledge_option_changes_every_command(runner: CliRunner, tmp_path: Pat
     assert '"bladder_bowel_change", "level": "emergency"' in shipped
     assert '"bladder_bowel_change", "level": "see_doctor"' in edited
     broken = runner.invoke(app, ["--knowledge", str(tmp_path / "none.yaml"), "lookup", "ms"])
-    assert broken.exit_code == 1 and "none.yaml: no such file" in broken.stderr
+    assert broken.exit_code == 1
+    assert "none.yaml: no such file" in broken.stderr
 
 
 def test_version(runner: CliRunner) -> None:
     result = runner.invoke(app, ["--version"])
-    assert result.exit_code == 0 and result.stdout.strip() == f"backcheck {__version__}"
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"backcheck {__version__}"
 
 
 def test_every_command_has_help(runner: CliRunner) -> None:
@@ -98,4 +124,5 @@ def test_every_command_has_help(runner: CliRunner) -> None:
     for command in ("run", "lookup", "conditions", "validate", "eval"):
         assert command in result.stdout
         sub = runner.invoke(app, [command, "--help"])
-        assert sub.exit_code == 0 and "Usage" in sub.stdout
+        assert sub.exit_code == 0
+        assert "Usage" in sub.stdout

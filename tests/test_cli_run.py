@@ -44,7 +44,8 @@ def test_json_output_follows_the_contract(runner: CliRunner) -> None:
     assert {r["id"] for r in data["reasons"]} >= {"spreading"}
     assert data["not_assessed"] == []
     scores = [c["score"] for c in data["conditions"]]
-    assert scores == sorted(scores, reverse=True) and all(0 <= s <= 1 for s in scores)
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 <= s <= 1 for s in scores)
     assert {"id", "name", "score", "why"} <= set(data["conditions"][0])
     assert data["conditions"][0]["why"][0]["because"]
     assert "not a diagnosis" in data["disclaimer"]
@@ -53,7 +54,11 @@ def test_json_output_follows_the_contract(runner: CliRunner) -> None:
 def test_several_files_give_json_lines(runner: CliRunner) -> None:
     result = runner.invoke(app, ["run", "-f", "json", SCIATICA, STRAIN, EMERGENCY])
     lines = result.stdout.splitlines()
-    assert [json.loads(line)["verdict"] for line in lines] == ["see_doctor", "self_care", "emergency"]
+    assert [json.loads(line)["verdict"] for line in lines] == [
+        "see_doctor",
+        "self_care",
+        "emergency",
+    ]
 
 
 def test_markdown_report(runner: CliRunner) -> None:
@@ -71,7 +76,9 @@ def test_stdin(runner: CliRunner) -> None:
 
 
 @pytest.mark.parametrize(("path", "status"), [(STRAIN, 0), (SCIATICA, 3), (EMERGENCY, 5)])
-def test_exit_code_tells_the_verdict_only_when_asked(runner: CliRunner, path: str, status: int) -> None:
+def test_exit_code_tells_the_verdict_only_when_asked(
+    runner: CliRunner, path: str, status: int
+) -> None:
     assert runner.invoke(app, ["run", path]).exit_code == 0
     assert runner.invoke(app, ["run", "--exit-code", path]).exit_code == status
 
@@ -87,17 +94,33 @@ BAD_INPUTS = [
     ("folder", "DIR", "is a directory"),
     ("empty.yaml", "", "is empty"),
     ("binary.yaml", b"\x00\x01\x02", "binary"),
-    ("broken.yaml", "answers: [unclosed\n", "not valid YAML: line 1"),
+    ("broken.yaml", "answers: [unclosed\n", "not valid YAML: line 2"),
     ("broken.json", '{"answers": ', "not valid JSON"),
     ("list.yaml", "- a\n- b\n", "expected a mapping with 'answers'"),
     ("extra.yaml", "answers: {}\nanswer: {}\n", "unknown key 'answer'"),
     ("noanswers.yaml", "version: 1\n", "missing 'answers'"),
-    ("question.yaml", "answers: {sensations: [pain]}\n", "sensations: unknown question (did you mean sensation?)"),
+    (
+        "question.yaml",
+        "answers: {sensations: [pain]}\n",
+        "sensations: unknown question (did you mean sensation?)",
+    ),
     ("option.yaml", "answers: {spread: leg}\n", "spread: 'leg' is not an option"),
-    ("multioption.yaml", "answers: {sensation: [pain, itch]}\n", "sensation: 'itch' is not an option"),
+    (
+        "multioption.yaml",
+        "answers: {sensation: [pain, itch]}\n",
+        "sensation: 'itch' is not an option",
+    ),
     ("type.yaml", "answers: {spread: [one_leg]}\n", "spread: expected one option id, got a list"),
-    ("yesno.yaml", "answers: {fever: maybe}\n", "fever: 'maybe' is not an answer; allowed: yes, no"),
-    ("agetype.yaml", "answers: {age: forty}\n", "age: 'forty' is not a whole number; allowed: 0 to 120"),
+    (
+        "yesno.yaml",
+        "answers: {fever: maybe}\n",
+        "fever: 'maybe' is not an answer; allowed: yes, no",
+    ),
+    (
+        "agetype.yaml",
+        "answers: {age: forty}\n",
+        "age: 'forty' is not a whole number; allowed: 0 to 120",
+    ),
     ("agehigh.yaml", "answers: {age: 130}\n", "age: 130 is out of range; allowed: 0 to 120"),
     ("ageneg.yaml", "answers: {age: -1}\n", "age: -1 is out of range"),
     ("dupkey.yaml", "answers: {age: 30, age: 40}\n", "duplicate key 'age'"),
@@ -138,7 +161,10 @@ def test_good_files_still_get_results_when_one_fails(runner: CliRunner, tmp_path
     bad.write_text("answers: {fever: often}\n", encoding="utf-8")
     result = runner.invoke(app, ["run", "-f", "json", SCIATICA, str(bad), STRAIN])
     assert result.exit_code == 2
-    assert [json.loads(line)["verdict"] for line in result.stdout.splitlines()] == ["see_doctor", "self_care"]
+    assert [json.loads(line)["verdict"] for line in result.stdout.splitlines()] == [
+        "see_doctor",
+        "self_care",
+    ]
     assert str(bad) in result.stderr
 
 
@@ -151,7 +177,10 @@ def test_a_vignette_is_a_valid_answer_file(runner: CliRunner) -> None:
 
 def test_unanswered_red_flags_are_listed(runner: CliRunner, tmp_path: Path) -> None:
     path = tmp_path / "partial.yaml"
-    path.write_text("answers: {sensation: [pain], location: [lower_back], fever: ~}\n", encoding="utf-8")
+    path.write_text(
+        "answers: {sensation: [pain], location: [lower_back], fever: ~}\n", encoding="utf-8"
+    )
     data = json.loads(runner.invoke(app, ["run", "-f", "json", str(path)]).stdout)
-    assert "fever" in data["not_assessed"] and "bladder_bowel" in data["not_assessed"]
+    assert "fever" in data["not_assessed"]
+    assert "bladder_bowel" in data["not_assessed"]
     assert data["verdict"] != "self_care"

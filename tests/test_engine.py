@@ -20,7 +20,12 @@ def test_every_condition_is_ranked_with_a_score_in_range(knowledge: Knowledge) -
 
 
 def test_scores_explain_what_raised_and_lowered_them(knowledge: Knowledge) -> None:
-    answers = full_answers(sensation=("tingling", "pain"), spread="one_leg", below_knee="yes", worse_with=("sitting", "coughing_or_sneezing"))
+    answers = full_answers(
+        sensation=("tingling", "pain"),
+        spread="one_leg",
+        below_knee="yes",
+        worse_with=("sitting", "coughing_or_sneezing"),
+    )
     ranking = {c.id: c for c in rank_conditions(knowledge, answers)}
     sciatica = ranking["sciatica"]
     assert any(c.weight > 0 and "spread" in c.answers for c in sciatica.contributions)
@@ -30,15 +35,27 @@ def test_scores_explain_what_raised_and_lowered_them(knowledge: Knowledge) -> No
 
 def test_a_leg_pain_case_ranks_nerve_root_causes_first(knowledge: Knowledge) -> None:
     answers = full_answers(
-        sensation=("tingling", "pain"), spread="one_leg", below_knee="yes", duration="weeks", course="stable",
-        worse_with=("sitting", "coughing_or_sneezing"), better_with=("movement",),
+        sensation=("tingling", "pain"),
+        spread="one_leg",
+        below_knee="yes",
+        duration="weeks",
+        course="stable",
+        worse_with=("sitting", "coughing_or_sneezing"),
+        better_with=("movement",),
     )
     top = [c.id for c in assess(knowledge, answers).top(3)]
     assert {"sciatica", "herniated_disc", "radiculopathy"} & set(top)
 
 
 def test_a_cold_water_cramp_points_to_cold(knowledge: Knowledge) -> None:
-    answers = full_answers(sensation=("spasm",), onset="sudden", duration="under_a_day", triggers=("cold_exposure",), worse_with=("cold",), better_with=("heat_or_stretching",))
+    answers = full_answers(
+        sensation=("spasm",),
+        onset="sudden",
+        duration="under_a_day",
+        triggers=("cold_exposure",),
+        worse_with=("cold",),
+        better_with=("heat_or_stretching",),
+    )
     result = assess(knowledge, answers)
     assert result.conditions[0].id == "cold_exposure_spasm"
     assert result.verdict == Verdict.SELF_CARE

@@ -16,7 +16,9 @@ from backcheck.when import questions_in
 SHIPPED = default_knowledge_path()
 
 
-def test_every_contract_question_and_option_is_in_the_data(knowledge: Knowledge, contract: Any) -> None:
+def test_every_contract_question_and_option_is_in_the_data(
+    knowledge: Knowledge, contract: Any
+) -> None:
     for qid, q in contract.questions.items():
         assert qid in knowledge.questions, qid
         mine = knowledge.questions[qid]
@@ -32,15 +34,28 @@ def test_every_contract_condition_has_every_field(knowledge: Knowledge, contract
     assert set(contract.conditions) <= set(knowledge.conditions)
     for cid in contract.conditions:
         c = knowledge.conditions[cid]
-        assert c.name and c.summary and c.see_doctor_when
-        for name in ("aliases", "symptoms", "findings", "triggers", "risk_factors", "warning_signs", "tests", "self_help"):
+        assert c.name
+        assert c.summary
+        assert c.see_doctor_when
+        for name in (
+            "aliases",
+            "symptoms",
+            "findings",
+            "triggers",
+            "risk_factors",
+            "warning_signs",
+            "tests",
+            "self_help",
+        ):
             assert getattr(c, name), f"{cid} has no {name}"
         assert 0 < c.prior < 1
 
 
 def test_branching_rules_match_the_contract(knowledge: Knowledge) -> None:
     assert set(questions_in(knowledge.questions["below_knee"].asked_if)) == {"spread"}  # type: ignore[arg-type]
-    assert set(questions_in(knowledge.questions["weakness_progressing"].asked_if)) == {"leg_weakness"}  # type: ignore[arg-type]
+    assert set(questions_in(knowledge.questions["weakness_progressing"].asked_if)) == {
+        "leg_weakness"
+    }  # type: ignore[arg-type]
 
 
 def test_the_shipped_file_sits_where_installs_find_it() -> None:
@@ -66,7 +81,8 @@ def test_bad_yaml_names_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "k.yaml"
     path.write_text("version: 1\nsettings: [unclosed\n", encoding="utf-8")
     message = _problems(path)
-    assert str(path) in message and "line" in message
+    assert str(path) in message
+    assert "line" in message
 
 
 def test_duplicate_keys_are_refused(tmp_path: Path) -> None:
@@ -86,7 +102,10 @@ def test_finding_with_unknown_question(tmp_path: Path) -> None:
         d["conditions"][0]["findings"][0]["when"] = {"sensations": ["tingling"]}
 
     message = _problems(_broken(tmp_path, edit))
-    assert "findings[0].when.sensations: unknown question 'sensations' (did you mean sensation?)" in message
+    assert (
+        "findings[0].when.sensations: unknown question 'sensations' (did you mean sensation?)"
+        in message
+    )
 
 
 def test_finding_with_unknown_option(tmp_path: Path) -> None:

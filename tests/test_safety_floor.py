@@ -18,17 +18,33 @@ FLOOR_RULES: list[tuple[str, dict[str, Any], Verdict]] = [
     ("saddle_numbness", {"saddle_numbness": "yes"}, E),
     ("progressing_leg_weakness", {"leg_weakness": "yes", "weakness_progressing": "yes"}, E),
     ("injury_with_nerve_signs", {"injury": "fall", "sensation": ("numbness",)}, E),
-    ("injury_with_nerve_signs", {"injury": "road_accident", "leg_weakness": "yes", "weakness_progressing": "no"}, E),
+    (
+        "injury_with_nerve_signs",
+        {"injury": "road_accident", "leg_weakness": "yes", "weakness_progressing": "no"},
+        E,
+    ),
     ("injury_with_nerve_signs", {"injury": "assault", "sensation": ("pain", "numbness")}, E),
     ("fever_with_nerve_signs", {"fever": "yes", "sensation": ("numbness",)}, E),
-    ("fever_with_nerve_signs", {"fever": "yes", "leg_weakness": "yes", "weakness_progressing": "no"}, E),
+    (
+        "fever_with_nerve_signs",
+        {"fever": "yes", "leg_weakness": "yes", "weakness_progressing": "no"},
+        E,
+    ),
     ("fever_with_nerve_signs", {"fever": "yes", "walking_balance": "yes"}, E),
     ("cancer_with_nerve_signs", {"history": ("cancer",), "sensation": ("numbness",)}, E),
     ("cancer_with_nerve_signs", {"history": ("cancer",), "walking_balance": "yes"}, E),
-    ("cancer_with_nerve_signs", {"history": ("cancer",), "spread": "one_leg", "below_knee": "no"}, E),
+    (
+        "cancer_with_nerve_signs",
+        {"history": ("cancer",), "spread": "one_leg", "below_knee": "no"},
+        E,
+    ),
     ("cancer_with_nerve_signs", {"history": ("cancer",), "spread": "around_torso"}, E),
     ("infection_risk_with_weakness", {"history": ("injected_drugs",), "walking_balance": "yes"}, E),
-    ("infection_risk_with_weakness", {"history": ("weakened_immunity",), "leg_weakness": "yes", "weakness_progressing": "no"}, E),
+    (
+        "infection_risk_with_weakness",
+        {"history": ("weakened_immunity",), "leg_weakness": "yes", "weakness_progressing": "no"},
+        E,
+    ),
     ("fever", {"fever": "yes"}, U),
     ("serious_injury", {"injury": "fall"}, U),
     ("serious_injury", {"injury": "road_accident"}, U),
@@ -43,7 +59,11 @@ FLOOR_RULES: list[tuple[str, dict[str, Any], Verdict]] = [
     ("one_sided_rash", {"other_symptoms": ("rash_or_blisters",)}, U),
     ("band_both_sides", {"spread": "band_both_sides"}, U),
     ("older_constant_night_pain", {"age": 50, "night_pain": "yes", "impact": "severe"}, U),
-    ("older_constant_night_pain", {"age": 72, "night_pain": "yes", "better_with": ("nothing_helps",)}, U),
+    (
+        "older_constant_night_pain",
+        {"age": 72, "night_pain": "yes", "better_with": ("nothing_helps",)},
+        U,
+    ),
     ("sports_injury", {"injury": "sports_injury"}, S),
     ("long_lasting", {"duration": "over_6_weeks"}, S),
     ("worsening", {"course": "worsening"}, S),
@@ -77,7 +97,10 @@ def test_each_floor_rule_sets_at_least_its_level(
 @pytest.mark.parametrize(
     "overrides",
     [
-        {"injury": "fall", "sensation": ("pain",)},  # injury without nerve signs: urgent, not emergency
+        {
+            "injury": "fall",
+            "sensation": ("pain",),
+        },  # injury without nerve signs: urgent, not emergency
         {"fever": "yes"},
         {"history": ("cancer",)},
         {"leg_weakness": "yes", "weakness_progressing": "no"},
@@ -96,9 +119,21 @@ def test_benign_case_is_self_care(knowledge: Knowledge) -> None:
 
 
 @pytest.mark.parametrize(
-    "question", ["bladder_bowel", "saddle_numbness", "leg_weakness", "walking_balance", "fever", "injury", "weight_loss", "night_pain"]
+    "question",
+    [
+        "bladder_bowel",
+        "saddle_numbness",
+        "leg_weakness",
+        "walking_balance",
+        "fever",
+        "injury",
+        "weight_loss",
+        "night_pain",
+    ],
 )
-def test_an_unanswered_red_flag_is_not_assessed_and_never_self_care(knowledge: Knowledge, question: str) -> None:
+def test_an_unanswered_red_flag_is_not_assessed_and_never_self_care(
+    knowledge: Knowledge, question: str
+) -> None:
     answers = full_answers()
     del answers[question]
     result = assess(knowledge, answers)

@@ -37,7 +37,9 @@ def test_verdict_is_never_below_the_independent_floor(
     knowledge: Knowledge, check_vignettes: ModuleType, contract: Any, path: Path
 ) -> None:
     case = load_case(knowledge, path)
-    answers = {k: list(v) if isinstance(v, tuple) else v for k, v in _answers(knowledge, path).items()}
+    answers = {
+        k: list(v) if isinstance(v, tuple) else v for k, v in _answers(knowledge, path).items()
+    }
     floor, _ = check_vignettes.triage_floor(contract, answers)
     assert case.given.rank >= Verdict(floor).rank
 
@@ -64,15 +66,28 @@ def test_eval_reaches_every_target(knowledge: Knowledge, folder: Path) -> None:
 def test_eval_command_reports_figures_confusion_and_misses(runner: CliRunner) -> None:
     result = runner.invoke(app, ["eval", str(DEV_VIGNETTES), str(OWN_VIGNETTES)])
     assert result.exit_code == 0, result.output
-    for text in ("Emergency sensitivity", "Exact triage", "Safe triage", "Self-care over-triage", "Top-3", "Expected (rows)", "Misses"):
+    for text in (
+        "Emergency sensitivity",
+        "Exact triage",
+        "Safe triage",
+        "Self-care over-triage",
+        "Top-3",
+        "Expected (rows)",
+        "Misses",
+    ):
         assert text in result.stdout
     data = json.loads(runner.invoke(app, ["eval", "-f", "json", str(DEV_VIGNETTES)]).stdout)
     assert data["overall"]["cases"] >= 40
     assert data["overall"]["figures"]["emergency_sensitivity"] == 1.0
-    assert sum(sum(row.values()) for row in data["overall"]["confusion"].values()) == data["overall"]["cases"]
+    assert (
+        sum(sum(row.values()) for row in data["overall"]["confusion"].values())
+        == data["overall"]["cases"]
+    )
 
 
-def test_eval_shows_what_an_edit_changed(runner: CliRunner, tmp_path: Path, knowledge: Knowledge) -> None:
+def test_eval_shows_what_an_edit_changed(
+    runner: CliRunner, tmp_path: Path, knowledge: Knowledge
+) -> None:
     import yaml
 
     from backcheck.loading import default_knowledge_path
