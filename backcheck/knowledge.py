@@ -39,6 +39,11 @@ class Option:
     id: str
     label: str
 
+    @property
+    def short(self) -> str:
+        """The label up to its first colon: 'Tingling: pins and needles' -> 'Tingling'."""
+        return self.label.split(":", 1)[0]
+
 
 @dataclass(frozen=True, slots=True)
 class Question:
@@ -48,6 +53,7 @@ class Question:
     type: str
     text: str
     help: str
+    short: str
     options: tuple[Option, ...] = ()
     red_flag: bool = False
     asked_if: When | None = None
@@ -61,11 +67,11 @@ class Question:
             return ("yes", "no")
         return tuple(o.id for o in self.options)
 
-    def label_of(self, option_id: str) -> str:
+    def label_of(self, option_id: str, *, short: bool = False) -> str:
         """The wording a person sees for an option id."""
         for option in self.options:
             if option.id == option_id:
-                return option.label
+                return option.short if short else option.label
         return {"yes": "Yes", "no": "No"}.get(option_id, option_id)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Iterable
 from pathlib import Path
@@ -322,7 +323,7 @@ class _Builder:
             fields = self.entry(
                 item,
                 where,
-                ("id", "type", "text", "help"),
+                ("id", "type", "text", "help", "short"),
                 ("options", "red_flag", "asked_if", "min", "max"),
             )
             if fields is None:
@@ -348,6 +349,7 @@ class _Builder:
                 type=str(qtype),
                 text=self.text(fields, "text", where),
                 help=self.text(fields, "help", where),
+                short=self.text(fields, "short", where),
                 options=options,
                 red_flag=red_flag is True,
                 min=bounds[0],
@@ -379,9 +381,7 @@ class _Builder:
             if isinstance(item, dict) and "asked_if" in item and item.get("id") in self.questions:
                 test = self.when(item["asked_if"], f"{where}.asked_if")
                 q = self.questions[item["id"]]
-                self.questions[q.id] = Question(
-                    q.id, q.type, q.text, q.help, q.options, q.red_flag, test, q.min, q.max
-                )
+                self.questions[q.id] = dataclasses.replace(q, asked_if=test)
 
     def interview(self, raw: Any) -> tuple[Step, ...]:
         steps: list[Step] = []

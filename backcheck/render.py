@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from backcheck.engine import Assessment
+from backcheck.engine import Assessment, Reason
 from backcheck.knowledge import Knowledge, Verdict
 from backcheck.report import SHOWN_CONDITIONS, answer_lines, self_help, strength, to_json
 from backcheck.when import Answers
@@ -49,54 +49,90 @@ def render_verdict_banner(console: Console, knowledge: Knowledge, verdict: Verdi
     )
 
 
+def _bullets(console: Console, items: list[str], indent: int = 2) -> None:
+    """A list whose wrapped lines stay indented under their text."""
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=indent + 1, justify="right")
+    grid.add_column()
+    for item in items:
+        grid.add_row("-", item)
+    console.print(grid)
+
+
+def shown_reasons(assessment: Assessment) -> list[Reason]:
+    """Warning signs and missing answers, plus a likely condition only where it set the verdict."""
+    signs = [r for r in assessment.reasons if r.kind != "condition"]
+    raised = [
+        r
+        for r in assessment.reasons
+        if r.kind == "condition"
+        and r.level == assessment.verdict
+        and all(s.level.rank < r.level.rank for s in signs)
+    ]
+    return signs + raised[:1]
+
+
 def render_summary(
     console: Console, knowledge: Knowledge, assessment: Assessment, answers: Answers, source: str
 ) -> None:
     """The human summary, led by the verdict."""
+    from rich.markup import escape
     from rich.table import Table
 
     if source:
-        console.print(f"[dim]{source}[/dim]")
+        console.print(f"[dim]{escape(source)}[/dim]")
     render_verdict_banner(console, knowledge, assessment.verdict)
 
     console.print("\n[bold]Why this advice[/bold]")
-    if not assessment.reasons:
-        console.print("  No warning sign was found in your answers.")
-    for reason in assessment.reasons:
-        word = VERDICT_WORD[reason.level].lower()
-        console.print(f"  - [bold]{reason.title}[/bold] ({word}): {reason.why}", highlight=False)
+    reasons = shown_reasons(assessment)
+    if reasons:
+        _bullets(
+            console,
+            [f"[bold]{r.title}[/bold] ({VERDICT_WORD[r.level].lower()}): {r.why}" for r in reasons],
+        )
+    else:
+        _bullets(console, ["No warning sign was found in your answers."])
     if assessment.not_ruled_out:
         console.print("\n[bold]Not ruled out[/bold] (some questions were not answered)")
-        for sign in assessment.not_ruled_out:
-            word = VERDICT_WORD[sign.level].lower()
-            console.print(f"  - If you have this: {sign.title} ({word})", highlight=False)
+        _bullets(
+            console,
+            [
+                f"If you have this: {s.title} ({VERDICT_WORD[s.level].lower()})"
+                for s in assessment.not_ruled_out
+            ],
+        )
 
     console.print("\n[bold]Possible causes[/bold] (best match first)")
     table = Table(show_header=True, header_style="bold", box=None, padding=(0, 1))
     table.add_column("#", justify="right")
-    table.add_column("Condition")
-    table.add_column("Match")
-    table.add_column("Why")
+    table.add_column("Condition", ratio=2)
+    table.add_column("Match", no_wrap=True)
+    table.add_column("Because", ratio=3)
     for index, item in enumerate(assessment.top(SHOWN_CONDITIONS), start=1):
-        why = "; ".join(c.because for c in item.contributions if c.weight > 0)[:160]
-        table.add_row(str(index), item.name, f"{item.score:.0%} {strength(item.score)}", why or "-")
+        raised = [c.because for c in item.contributions if c.weight > 0][:2]
+        table.add_row(
+            str(index),
+            item.name,
+            f"{item.score:.0%} {strength(item.score)}",
+            "; ".join(raised) or "-",
+        )
     console.print(table)
-    console.print(f"  [dim]Look one up: backcheck lookup {assessment.conditions[0].id}[/dim]")
+    console.print(f"  [dim]More on one: backcheck lookup {assessment.conditions[0].id}[/dim]")
 
     tips = self_help(knowledge, assessment)
     if tips and assessment.verdict != Verdict.EMERGENCY:
         console.print("\n[bold]What may help meanwhile[/bold]")
-        for tip in tips[:6]:
-            console.print(f"  - {tip}", highlight=False)
+        _bullets(console, tips[:6])
 
-    lines = answer_lines(knowledge, answers)
+    lines = answer_lines(knowledge, answers, brief=True)
+    if assessment.not_assessed:
+        missing = ", ".join(knowledge.questions[q].short.lower() for q in assessment.not_assessed)
+        lines.append(("Not answered", missing))
     if lines:
         console.print("\n[bold]What to tell the doctor[/bold]")
-        for question, answer in lines:
-            console.print(f"  - {question} {answer}", highlight=False)
-    if assessment.not_assessed:
-        asked = ", ".join(assessment.not_assessed)
-        console.print(f"  - Not answered (tell the doctor): {asked}", highlight=False)
+        _bullets(console, [f"{q}: {escape(a)}" for q, a in lines])
 
     console.print(f"\n[italic]{knowledge.settings.disclaimer}[/italic]")
 

@@ -23,9 +23,15 @@ def strength(score: float) -> str:
     return "unlikely"
 
 
-def answer_lines(knowledge: Knowledge, answers: Answers) -> list[tuple[str, str]]:
-    """Each answered question with its answer in words, in interview order."""
+def answer_lines(
+    knowledge: Knowledge, answers: Answers, *, brief: bool = False
+) -> list[tuple[str, str]]:
+    """Each answered question with its answer in words, in interview order.
+
+    ``brief`` leaves out empty lists and gathers every "no" into one closing line.
+    """
     lines = []
+    absent = []
     for qid, question in knowledge.questions.items():
         if qid not in answers:
             continue
@@ -33,10 +39,17 @@ def answer_lines(knowledge: Knowledge, answers: Answers) -> list[tuple[str, str]
         if isinstance(value, int):
             text = str(value)
         elif isinstance(value, tuple):
-            text = ", ".join(question.label_of(v) for v in value) or "None of these"
+            if brief and not value:
+                continue
+            text = ", ".join(question.label_of(v, short=True) for v in value) or "None"
+        elif brief and question.type == "yes_no" and value == "no":
+            absent.append(question.short.lower())
+            continue
         else:
-            text = question.label_of(value)
-        lines.append((question.text, text))
+            text = question.label_of(value, short=True)
+        lines.append((question.short, text))
+    if absent:
+        lines.append(("Not present", ", ".join(absent)))
     return lines
 
 
