@@ -168,7 +168,7 @@ def answers_to_file_data(
     """The answer-file mapping for ``answers``, questions in interview order."""
     ordered: dict[str, Any] = {}
     for qid in knowledge.questions:
-        if qid in answers:
+        if qid in answers:  # None is kept: asked, and left unanswered
             value = answers[qid]
             ordered[qid] = list(value) if isinstance(value, tuple) else value
     data: dict[str, Any] = {"version": 1, "answers": ordered}

@@ -115,7 +115,7 @@ def not_assessed(knowledge: Knowledge, answers: Answers) -> tuple[Question, ...]
     return tuple(
         q
         for q in knowledge.red_flags
-        if q.id not in answers
+        if answers.get(q.id) is None
         and (q.asked_if is None or evaluate(q.asked_if, answers) is not False)
     )
 

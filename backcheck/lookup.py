@@ -46,11 +46,10 @@ def find_condition(knowledge: Knowledge, query: str) -> LookupResult:
         if len(partial) == 1:
             return LookupResult(knowledge.conditions[partial.pop()])
     close = difflib.get_close_matches(key, list(index), n=8, cutoff=_SUGGEST_CUTOFF)
-    close_ids = list(dict.fromkeys(index[name] for name in close))
     best = close[0] if close else None
     if best is not None and difflib.SequenceMatcher(None, key, best).ratio() >= _FUZZY_CUTOFF:
         return LookupResult(knowledge.conditions[index[best]])
-    if len(key) >= 3:
-        words = {cid for name, cid in index.items() if key in name}
-        close_ids += [cid for cid in sorted(words) if cid not in close_ids]
-    return LookupResult(None, tuple(knowledge.conditions[cid] for cid in close_ids[:5]))
+    # Suggest names that contain the query first, then the closest spellings.
+    containing = [cid for name, cid in index.items() if len(key) >= 3 and key in name]
+    ranked = list(dict.fromkeys([*containing, *(index[name] for name in close)]))
+    return LookupResult(None, tuple(knowledge.conditions[cid] for cid in ranked[:5]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from backcheck.knowledge import Condition, Knowledge
-from backcheck.render import VERDICT_WORD
+from backcheck.render import VERDICT_WORD, bullets
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -45,8 +45,7 @@ def _section(console: Console, title: str, lines: list[str] | tuple[str, ...]) -
     if not lines:
         return
     console.print(f"\n[bold]{title}[/bold]")
-    for line in lines:
-        console.print(f"  - {line}", highlight=False)
+    bullets(console, list(lines))
 
 
 def render_condition_list(console: Console, knowledge: Knowledge) -> None:

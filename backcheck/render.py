@@ -49,7 +49,7 @@ def render_verdict_banner(console: Console, knowledge: Knowledge, verdict: Verdi
     )
 
 
-def _bullets(console: Console, items: list[str], indent: int = 2) -> None:
+def bullets(console: Console, items: list[str], indent: int = 2) -> None:
     """A list whose wrapped lines stay indented under their text."""
     from rich.table import Table
 
@@ -88,15 +88,15 @@ def render_summary(
     console.print("\n[bold]Why this advice[/bold]")
     reasons = shown_reasons(assessment)
     if reasons:
-        _bullets(
+        bullets(
             console,
             [f"[bold]{r.title}[/bold] ({VERDICT_WORD[r.level].lower()}): {r.why}" for r in reasons],
         )
     else:
-        _bullets(console, ["No warning sign was found in your answers."])
+        bullets(console, ["No warning sign was found in your answers."])
     if assessment.not_ruled_out:
         console.print("\n[bold]Not ruled out[/bold] (some questions were not answered)")
-        _bullets(
+        bullets(
             console,
             [
                 f"If you have this: {s.title} ({VERDICT_WORD[s.level].lower()})"
@@ -124,7 +124,7 @@ def render_summary(
     tips = self_help(knowledge, assessment)
     if tips and assessment.verdict != Verdict.EMERGENCY:
         console.print("\n[bold]What may help meanwhile[/bold]")
-        _bullets(console, tips[:6])
+        bullets(console, tips[:6])
 
     lines = answer_lines(knowledge, answers, brief=True)
     if assessment.not_assessed:
@@ -132,7 +132,7 @@ def render_summary(
         lines.append(("Not answered", missing))
     if lines:
         console.print("\n[bold]What to tell the doctor[/bold]")
-        _bullets(console, [f"{q}: {escape(a)}" for q, a in lines])
+        bullets(console, [f"{q}: {escape(a)}" for q, a in lines])
 
     console.print(f"\n[italic]{knowledge.settings.disclaimer}[/italic]")
 

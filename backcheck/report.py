@@ -33,9 +33,9 @@ def answer_lines(
     lines = []
     absent = []
     for qid, question in knowledge.questions.items():
-        if qid not in answers:
+        value = answers.get(qid)
+        if value is None:
             continue
-        value = answers[qid]
         if isinstance(value, int):
             text = str(value)
         elif isinstance(value, tuple):

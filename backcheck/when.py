@@ -11,7 +11,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 Answer = str | tuple[str, ...] | int
-Answers = Mapping[str, Answer]
+# A question maps to None when it was asked and left unanswered ("not sure").
+Answers = Mapping[str, Answer | None]
 Truth = bool | None
 
 
@@ -92,4 +93,5 @@ def questions_in(test: When) -> Iterator[str]:
 
 def matched_answers(test: When, answers: Answers) -> dict[str, Answer]:
     """The answers, among those the test reads, that were given (for explanations)."""
-    return {q: answers[q] for q in dict.fromkeys(questions_in(test)) if q in answers}
+    given = {q: answers.get(q) for q in dict.fromkeys(questions_in(test))}
+    return {q: a for q, a in given.items() if a is not None}
