@@ -87,13 +87,15 @@ def render_summary(
 
     console.print("\n[bold]Why this advice[/bold]")
     reasons = shown_reasons(assessment)
-    if reasons:
-        bullets(
-            console,
-            [f"[bold]{r.title}[/bold] ({VERDICT_WORD[r.level].lower()}): {r.why}" for r in reasons],
-        )
+    leading = [r for r in reasons if r.level == assessment.verdict]
+    if leading:
+        bullets(console, [f"[bold]{r.title}[/bold]: {r.why}" for r in leading])
     else:
         bullets(console, ["No warning sign was found in your answers."])
+    also = [r for r in reasons if r.level != assessment.verdict]
+    if also:
+        console.print("\n[bold]Also noted[/bold]")
+        bullets(console, [f"{r.title} ({VERDICT_WORD[r.level].lower()})" for r in also])
     if assessment.not_ruled_out:
         console.print("\n[bold]Not ruled out[/bold] (some questions were not answered)")
         bullets(
