@@ -1,0 +1,206 @@
+"""The interactive interview's flow: which step comes next, going back, the emergency exit.
+
+Pure: no terminal, no questionary. The order and the branching come from the
+knowledge file's ``interview:`` steps and each question's ``asked_if``. Whatever
+asks the questions is passed in (an ``Ask`` callable), so tests script the person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+from backcheck.engine import Assessment, assess
+from backcheck.knowledge import Knowledge, Question, Step, Verdict
+from backcheck.when import Answer, Answers, evaluate
+
+StepAnswers = Mapping[str, Answer | None]
+
+
+class Back(Enum):
+    """The person chose "← Back": undo the previous step and ask it again."""
+
+    BACK = "back"
+
+
+BACK = Back.BACK
+
+
+class AfterEmergency(Enum):
+    """What the person chose once the emergency advice was shown."""
+
+    STOP = "stop"
+    FINISH = "finish"
+    BACK = "back"
+
+
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    """One step to put to the person, with what an asker needs to draw it."""
+
+    step: Step
+    questions: tuple[Question, ...]  # the step's questions that are due, in order
+    number: int  # 1 for the first prompt
+    total: int  # prompts so far plus the steps that may still come (an upper bound)
+    previous: Answers  # this step's answers before the person went back, to pre-select
+
+    @property
+    def can_go_back(self) -> bool:
+        """False on the first prompt."""
+        return self.number > 1
+
+
+Ask = Callable[[Prompt], StepAnswers | Back]
+Warn = Callable[[Assessment], AfterEmergency]
+
+
+def is_due(question: Question, answers: Answers) -> bool:
+    """A question is asked when its ``asked_if`` holds; unknown is not enough."""
+    return question.asked_if is None or evaluate(question.asked_if, answers) is True
+
+
+def may_be_due(question: Question, answers: Answers) -> bool:
+    """True unless the answers so far rule the question out."""
+    return question.asked_if is None or evaluate(question.asked_if, answers) is not False
+
+
+def due_questions(knowledge: Knowledge, step: Step, answers: Answers) -> tuple[Question, ...]:
+    """The step's questions still to ask: not answered yet, and due."""
+    questions = (knowledge.questions[qid] for qid in step.questions)
+    return tuple(q for q in questions if q.id not in answers and is_due(q, answers))
+
+
+def next_step(knowledge: Knowledge, answers: Answers, asked: tuple[str, ...]) -> Step | None:
+    """The first step not asked yet that has a due question; None when the interview is done."""
+    for step in knowledge.interview:
+        if step.id not in asked and due_questions(knowledge, step, answers):
+            return step
+    return None
+
+
+def steps_left(knowledge: Knowledge, answers: Answers, asked: tuple[str, ...]) -> int:
+    """How many steps may still come (some may turn out not to be due)."""
+    return sum(
+        1
+        for step in knowledge.interview
+        if step.id not in asked
+        and any(
+            qid not in answers and may_be_due(knowledge.questions[qid], answers)
+            for qid in step.questions
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """One step as the person answered it."""
+
+    step: Step
+    answers: StepAnswers
+
+
+@dataclass
+class Interview:
+    """The steps answered so far; going back drops the last one."""
+
+    knowledge: Knowledge
+    done: list[Answered] = field(default_factory=list)
+    warned: bool = False  # the emergency advice was shown for the current answers
+    _undone: dict[str, StepAnswers] = field(default_factory=dict)
+
+    @property
+    def answers(self) -> dict[str, Answer | None]:
+        """Every answer so far, question id -> answer (None: asked, not sure)."""
+        merged: dict[str, Answer | None] = {}
+        for item in self.done:
+            merged.update(item.answers)
+        return merged
+
+    @property
+    def asked(self) -> tuple[str, ...]:
+        """The ids of the steps answered so far, in order."""
+        return tuple(item.step.id for item in self.done)
+
+    def prompt(self) -> Prompt | None:
+        """The next step to ask, or None when nothing is left."""
+        answers = self.answers
+        step = next_step(self.knowledge, answers, self.asked)
+        if step is None:
+            return None
+        return Prompt(
+            step=step,
+            questions=due_questions(self.knowledge, step, answers),
+            number=len(self.done) + 1,
+            total=len(self.done) + steps_left(self.knowledge, answers, self.asked),
+            previous=self._undone.get(step.id, {}),
+        )
+
+    def record(self, prompt: Prompt, answers: StepAnswers) -> None:
+        """Keep the answers to ``prompt``; only its due questions are kept."""
+        wanted = {q.id for q in prompt.questions}
+        self.done.append(Answered(prompt.step, {q: a for q, a in answers.items() if q in wanted}))
+
+    def back(self) -> None:
+        """Undo the last step; its answers become the defaults when it is asked again."""
+        if self.done:
+            last = self.done.pop()
+            self._undone[last.step.id] = last.answers
+        if self.warned and self.assessment().verdict != Verdict.EMERGENCY:
+            self.warned = False
+
+    def assessment(self) -> Assessment:
+        """The verdict and ranking for the answers so far."""
+        return assess(self.knowledge, self.answers)
+
+    def needs_warning(self) -> bool:
+        """True once, as soon as the answers set the emergency verdict."""
+        return not self.warned and self.assessment().verdict == Verdict.EMERGENCY
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How the interview ended."""
+
+    answers: dict[str, Answer | None]
+    complete: bool  # every due step was answered
+    prompts: int  # prompts answered, counting re-asks after going back
+    emergency_at: int | None  # the prompt whose answer first set the emergency verdict
+
+
+def run_interview(interview: Interview, ask: Ask, warn: Warn) -> Outcome:
+    """Ask step after step until none is left or the person stops after the emergency advice.
+
+    ``interview`` is updated as answers come in, so a caller that catches Ctrl-C
+    still has the answers given so far.
+    """
+    prompts = 0
+    emergency_at: int | None = None
+    while (prompt := interview.prompt()) is not None:
+        reply = ask(prompt)
+        prompts += 1
+        if reply is BACK:
+            interview.back()
+            continue
+        interview.record(prompt, reply)
+        if interview.needs_warning():
+            interview.warned = True
+            emergency_at = emergency_at or prompts
+            choice = warn(interview.assessment())
+            if choice is AfterEmergency.STOP:
+                return Outcome(interview.answers, False, prompts, emergency_at)
+            if choice is AfterEmergency.BACK:
+                interview.back()
+    return Outcome(interview.answers, True, prompts, emergency_at)
+
+
+def simulate(knowledge: Knowledge, person: Answers) -> Outcome:
+    """Run the interview for someone who answers as in ``person`` and finishes after a warning.
+
+    A question ``person`` leaves out is answered "not sure". Used by the benchmark and tests.
+    """
+
+    def ask(prompt: Prompt) -> StepAnswers:
+        return {q.id: person.get(q.id) for q in prompt.questions}
+
+    return run_interview(Interview(knowledge), ask, lambda _: AfterEmergency.FINISH)
