@@ -86,7 +86,9 @@ def assess(knowledge: Knowledge, answers: Answers) -> Assessment:
         if item.score < threshold:
             break
         condition = knowledge.conditions[item.id]
-        level = min(condition.triage, condition.triage_cap, key=lambda v: v.rank)
+        # A ranking may raise the verdict to see_doctor, never further: every warning sign
+        # sets at least see_doctor, so adding one can never lower the verdict.
+        level = min(condition.triage, Verdict.SEE_DOCTOR, key=lambda v: v.rank)
         if level != Verdict.SELF_CARE:
             reasons.append(
                 Reason(

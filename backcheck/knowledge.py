@@ -151,7 +151,6 @@ class Condition:
     findings: tuple[Finding, ...]
     against: tuple[Finding, ...]
     triage: Verdict
-    triage_cap: Verdict
     triggers: tuple[str, ...]
     risk_factors: tuple[str, ...]
     warning_signs: tuple[str, ...]

@@ -433,9 +433,12 @@ class _Builder:
             test = self.when(fields.get("when"), f"{where}.when")
             if test is None:
                 continue
+            level = self.verdict(fields.get("level"), f"{where}.level")
+            if level == Verdict.SELF_CARE:
+                self.problem(f"{where}.level", "a warning sign sets at least see_doctor")
             out[sid] = WarningSign(
                 id=sid,
-                level=self.verdict(fields.get("level"), f"{where}.level"),
+                level=level,
                 title=self.text(fields, "title", where),
                 why=self.text(fields, "why", where),
                 when=test,
@@ -534,7 +537,7 @@ class _Builder:
         )  # fmt: skip
         out: dict[str, Condition] = {}
         for where, item in self.entries(raw, "conditions"):
-            fields = self.entry(item, where, required, ("age_odds", "triage_cap"))
+            fields = self.entry(item, where, required, ("age_odds",))
             if fields is None:
                 continue
             cid = self.ident(fields, where, set(out))
@@ -554,11 +557,6 @@ class _Builder:
                     + did_you_mean(fields.get("category"), categories),
                 )
             triage = self.verdict(fields.get("triage"), f"{where}.triage")
-            cap = self.verdict(fields.get("triage_cap", "see_doctor"), f"{where}.triage_cap")
-            if cap == Verdict.EMERGENCY:
-                self.problem(
-                    f"{where}.triage_cap", "a score alone may not set emergency; use a warning sign"
-                )
             condition = Condition(
                 id=cid,
                 name=self.text(fields, "name", where),
@@ -572,7 +570,6 @@ class _Builder:
                 findings=self.findings(fields, "findings", where, positive=True),
                 against=self.findings(fields, "against", where, positive=False),
                 triage=triage,
-                triage_cap=cap,
                 triggers=self.texts(fields, "triggers", where),
                 risk_factors=self.texts(fields, "risk_factors", where),
                 warning_signs=self.texts(fields, "warning_signs", where),

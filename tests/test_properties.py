@@ -1,0 +1,144 @@
+"""Properties over generated answer sets: safe, deterministic, monotone, bounded."""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from backcheck.engine import assess
+from backcheck.knowledge import Knowledge, Question, Verdict
+from backcheck.loading import load_knowledge
+from backcheck.when import AllOf, AnyOf, Match, Not, When, evaluate
+
+KNOWLEDGE = load_knowledge()
+ALWAYS_RED_FLAGS = [q.id for q in KNOWLEDGE.red_flags if q.asked_if is None]
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _answer(question: Question) -> st.SearchStrategy[Any]:
+    if question.type == "integer":
+        return st.integers(question.min or 0, question.max or 120)
+    if question.type == "yes_no":
+        return st.sampled_from(["yes", "no"])
+    if question.type == "single":
+        return st.sampled_from(question.option_ids)
+    return st.lists(st.sampled_from(question.option_ids), unique=True).map(tuple)
+
+
+def _maybe(question: Question) -> st.SearchStrategy[Any]:
+    # A question may be answered, asked and left "not sure" (None), or never asked.
+    return st.one_of(_answer(question), st.just(None), st.just(_ABSENT))
+
+
+_ABSENT = object()
+answer_sets = st.fixed_dictionaries({q.id: _maybe(q) for q in KNOWLEDGE.questions.values()}).map(
+    lambda d: {k: v for k, v in d.items() if v is not _ABSENT}
+)
+complete_sets = st.fixed_dictionaries({q.id: _answer(q) for q in KNOWLEDGE.questions.values()})
+
+
+def _satisfy(test: When, answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers changed as little as possible so that ``test`` holds (tests use no `not`)."""
+    out = dict(answers)
+    if isinstance(test, Match):
+        question = KNOWLEDGE.questions[test.question]
+        if question.type == "integer":
+            out[test.question] = test.at_least if test.at_least is not None else 0
+        elif question.type == "multi":
+            current = out.get(test.question) or ()
+            out[test.question] = (*current, sorted(test.values)[0])
+        else:
+            out[test.question] = sorted(test.values)[0]
+    elif isinstance(test, AllOf):
+        for part in test.parts:
+            out = _satisfy(part, out)
+    elif isinstance(test, AnyOf):
+        out = _satisfy(test.parts[0], out)
+    else:
+        assert not isinstance(test, Not), "warning signs are written without `not`"
+    return out
+
+
+@SETTINGS
+@given(answer_sets)
+def test_never_an_exception_and_always_the_same_result(answers: dict[str, Any]) -> None:
+    first = assess(KNOWLEDGE, answers)
+    assert assess(KNOWLEDGE, dict(answers)) == first
+
+
+@SETTINGS
+@given(answer_sets)
+def test_scores_are_bounded_and_the_ranking_total_and_stable(answers: dict[str, Any]) -> None:
+    ranking = assess(KNOWLEDGE, answers).conditions
+    assert sorted(c.id for c in ranking) == sorted(KNOWLEDGE.conditions)
+    assert all(0.0 <= c.score <= 1.0 for c in ranking)
+    keys = [(-c.score, -KNOWLEDGE.conditions[c.id].prior, c.id) for c in ranking]
+    assert keys == sorted(keys)
+
+
+@SETTINGS
+@given(answer_sets, st.sampled_from(sorted(KNOWLEDGE.warning_signs)))
+def test_adding_a_warning_sign_never_lowers_the_verdict(
+    answers: dict[str, Any], sign_id: str
+) -> None:
+    sign = KNOWLEDGE.warning_signs[sign_id]
+    before = assess(KNOWLEDGE, answers).verdict
+    after_answers = _satisfy(sign.when, answers)
+    assert evaluate(sign.when, after_answers) is True
+    after = assess(KNOWLEDGE, after_answers).verdict
+    assert after.rank >= max(before.rank, sign.level.rank)
+
+
+@SETTINGS
+@given(answer_sets, st.sampled_from(ALWAYS_RED_FLAGS))
+def test_a_red_flag_yes_never_lowers_the_verdict(answers: dict[str, Any], question: str) -> None:
+    before = assess(KNOWLEDGE, answers).verdict
+    value = "fall" if question == "injury" else "yes"
+    after = assess(KNOWLEDGE, {**answers, question: value}).verdict
+    assert after.rank >= max(before.rank, Verdict.SEE_DOCTOR.rank)
+
+
+EMERGENCY_SIGNS = sorted(
+    s.id for s in KNOWLEDGE.warning_signs.values() if s.level == Verdict.EMERGENCY
+)
+
+
+@SETTINGS
+@given(complete_sets, st.sampled_from(EMERGENCY_SIGNS))
+def test_each_emergency_sign_alone_gives_emergency(answers: dict[str, Any], sign_id: str) -> None:
+    sign = KNOWLEDGE.warning_signs[sign_id]
+    assert assess(KNOWLEDGE, _satisfy(sign.when, {})).verdict == Verdict.EMERGENCY
+    assert assess(KNOWLEDGE, _satisfy(sign.when, answers)).verdict == Verdict.EMERGENCY
+
+
+@SETTINGS
+@given(complete_sets, st.sampled_from(ALWAYS_RED_FLAGS), st.booleans())
+def test_an_unanswered_red_flag_never_yields_self_care(
+    answers: dict[str, Any], question: str, as_none: bool
+) -> None:
+    if as_none:
+        answers = {**answers, question: None}
+    else:
+        answers = {k: v for k, v in answers.items() if k != question}
+    result = assess(KNOWLEDGE, answers)
+    assert result.verdict != Verdict.SELF_CARE
+    assert question in result.not_assessed
+
+
+@SETTINGS
+@given(answer_sets)
+def test_never_below_the_contracts_independent_floor(
+    check_vignettes: ModuleType, contract: Any, answers: dict[str, Any]
+) -> None:
+    theirs = {
+        k: list(v) if isinstance(v, tuple) else v for k, v in answers.items() if v is not None
+    }
+    floor, _ = check_vignettes.triage_floor(contract, theirs)
+    assert assess(KNOWLEDGE, answers).verdict.rank >= Verdict(floor).rank
+
+
+def test_the_shipped_knowledge_is_what_the_properties_ran_on(knowledge: Knowledge) -> None:
+    assert knowledge.warning_signs.keys() == KNOWLEDGE.warning_signs.keys()
