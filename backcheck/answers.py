@@ -33,7 +33,9 @@ def read_answer_file(path: str) -> AnswerFile:
     if path == STDIN:
         data = sys.stdin.buffer.read(MAX_ANSWER_FILE_BYTES + 1)
         if len(data) > MAX_ANSWER_FILE_BYTES:
-            raise InputError(f"{label}: larger than {MAX_ANSWER_FILE_BYTES // 1024} KiB")
+            raise InputError(
+                f"{label}: larger than the {MAX_ANSWER_FILE_BYTES // 1024} KiB allowed"
+            )
         text = decode(data, label=label)
     else:
         text = read_text(Path(path), label=label)

@@ -27,7 +27,7 @@ from backcheck.knowledge import (
     WarningSign,
 )
 from backcheck.when import AllOf, AnyOf, Match, Not, When
-from backcheck.yamlio import parse_text, read_text
+from backcheck.yamlio import MAX_KNOWLEDGE_FILE_BYTES, parse_text, read_text
 
 MAX_WEIGHT = 3.0
 PREVALENCE_BANDS = ("very common", "common", "uncommon", "rare", "very rare")
@@ -66,7 +66,7 @@ def load_knowledge(path: Path | None = None) -> Knowledge:
     path = path or default_knowledge_path()
     label = str(path)
     try:
-        text = read_text(path, label=label, limit=None)
+        text = read_text(path, label=label, limit=MAX_KNOWLEDGE_FILE_BYTES)
     except InputError as exc:
         raise KnowledgeError(label, [str(exc).removeprefix(f"{label}: ")]) from None
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,12 @@ from backcheck.errors import InputError
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_ANSWER_FILE_BYTES = 1024 * 1024
+MAX_KNOWLEDGE_FILE_BYTES = 16 * 1024 * 1024
+# libyaml recurses once per level of [ ] / { } nesting and crashes the process past a few
+# tens of thousands; nothing backcheck reads needs more than a handful of levels.
+MAX_DEPTH = 100
+MAX_NODES = 1_000_000
+_BRACKETS = re.compile(r"[^\[\]{}]+")
 
 
 class _StrictLoader(_BaseLoader):  # type: ignore[misc]
@@ -62,8 +69,43 @@ def describe_yaml_error(exc: yaml.YAMLError) -> str:
     return str(exc).splitlines()[0] if str(exc) else "not valid YAML"
 
 
+def _bracket_depth(text: str) -> int:
+    depth = deepest = 0
+    for char in _BRACKETS.sub("", text):
+        depth = depth + 1 if char in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _check_tree(data: Any) -> None:
+    """Refuse shared nodes (YAML aliases, whose expansion can be exponential) and deep trees."""
+    seen: set[int] = set()
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if not isinstance(node, dict | list):
+            continue
+        if id(node) in seen:
+            raise ValueError("uses YAML aliases (* and <<), which backcheck does not accept")
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise ValueError(f"nested too deeply (more than {MAX_DEPTH} levels)")
+        if len(seen) > MAX_NODES:
+            raise ValueError("holds too many values")
+        children = [*node.keys(), *node.values()] if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children)
+
+
 def parse_text(text: str, *, json_first: bool) -> Any:
     """Parse YAML or JSON text safely; raise ValueError with a one-line reason."""
+    if _bracket_depth(text) > MAX_DEPTH:
+        raise ValueError(f"nested too deeply (more than {MAX_DEPTH} levels)")
+    data = _parse(text, json_first=json_first)
+    _check_tree(data)
+    return data
+
+
+def _parse(text: str, *, json_first: bool) -> Any:
     if json_first or text.lstrip().startswith(("{", "[")):
         try:
             return json.loads(text, object_pairs_hook=_reject_duplicate_pairs)
@@ -82,23 +124,21 @@ def parse_text(text: str, *, json_first: bool) -> Any:
         raise ValueError("nested too deeply") from None
 
 
-def read_text(path: Path, *, label: str, limit: int | None = MAX_ANSWER_FILE_BYTES) -> str:
+def read_text(path: Path, *, label: str, limit: int = MAX_ANSWER_FILE_BYTES) -> str:
     """Read a UTF-8 text file, turning every failure into a one-line InputError."""
     try:
         if path.is_dir():
             raise InputError(f"{label}: is a directory, not a file")
         with path.open("rb") as handle:
-            data = handle.read(limit + 1) if limit is not None else handle.read()
+            data = handle.read(limit + 1)
     except FileNotFoundError:
         raise InputError(f"{label}: no such file") from None
     except PermissionError:
         raise InputError(f"{label}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{label}: cannot be read ({exc.strerror or exc})") from None
-    if limit is not None and len(data) > limit:
-        raise InputError(
-            f"{label}: larger than {limit // 1024} KiB; an answer file is a few hundred bytes"
-        )
+    if len(data) > limit:
+        raise InputError(f"{label}: larger than the {limit // 1024} KiB allowed")
     return decode(data, label=label)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +93,7 @@ def test_duplicate_keys_are_refused(tmp_path: Path) -> None:
 
 
 def test_duplicate_condition_id(tmp_path: Path) -> None:
-    path = _broken(tmp_path, lambda d: d["conditions"].append(dict(d["conditions"][0])))
+    path = _broken(tmp_path, lambda d: d["conditions"].append(copy.deepcopy(d["conditions"][0])))
     first = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))["conditions"][0]["id"]
     assert f"duplicate id '{first}'" in _problems(path)
 
