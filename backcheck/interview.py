@@ -13,7 +13,7 @@ from enum import Enum
 
 from backcheck.engine import Assessment, assess
 from backcheck.knowledge import Knowledge, Question, Step, Verdict
-from backcheck.when import Answer, Answers, evaluate
+from backcheck.when import Answer, Answers, evaluate, questions_in
 
 StepAnswers = Mapping[str, Answer | None]
 
@@ -61,8 +61,12 @@ def is_due(question: Question, answers: Answers) -> bool:
 
 
 def may_be_due(question: Question, answers: Answers) -> bool:
-    """True unless the answers so far rule the question out."""
-    return question.asked_if is None or evaluate(question.asked_if, answers) is not False
+    """True while the question may still be asked: due, or waiting on questions not asked yet."""
+    if question.asked_if is None:
+        return True
+    if all(qid in answers for qid in questions_in(question.asked_if)):
+        return is_due(question, answers)
+    return evaluate(question.asked_if, answers) is not False
 
 
 def due_questions(knowledge: Knowledge, step: Step, answers: Answers) -> tuple[Question, ...]:
