@@ -1,0 +1,293 @@
+"""The interview flow, without a terminal: order, branching, going back, the emergency exit."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import pytest
+
+from backcheck.answers import load_answer_file
+from backcheck.engine import assess
+from backcheck.interview import (
+    BACK,
+    AfterEmergency,
+    Back,
+    Interview,
+    Prompt,
+    StepAnswers,
+    due_questions,
+    next_step,
+    run_interview,
+    simulate,
+)
+from backcheck.knowledge import Knowledge, Verdict
+from backcheck.when import Answer, questions_in
+from tests.conftest import DEV_VIGNETTES, full_answers
+
+RED_FLAGS = "red_flags"
+
+
+def walk(knowledge: Knowledge, person: Mapping[str, Any]) -> list[tuple[str, ...]]:
+    """The questions of each prompt, in order, for someone answering as ``person``."""
+    asked: list[tuple[str, ...]] = []
+
+    def ask(prompt: Prompt) -> StepAnswers:
+        asked.append(tuple(q.id for q in prompt.questions))
+        return {q.id: person.get(q.id) for q in prompt.questions}
+
+    run_interview(Interview(knowledge), ask, lambda _: AfterEmergency.FINISH)
+    return asked
+
+
+def asked_ids(knowledge: Knowledge, person: Mapping[str, Any]) -> list[str]:
+    return [qid for step in walk(knowledge, person) for qid in step]
+
+
+class Script:
+    """A scripted person: replies in order, and records every prompt it was shown."""
+
+    def __init__(self, *replies: StepAnswers | Back) -> None:
+        self.replies: Iterator[StepAnswers | Back] = iter(replies)
+        self.prompts: list[Prompt] = []
+
+    def __call__(self, prompt: Prompt) -> StepAnswers | Back:
+        self.prompts.append(prompt)
+        return next(self.replies)
+
+
+def test_the_first_step_is_what_the_person_feels(knowledge: Knowledge) -> None:
+    step = next_step(knowledge, {}, ())
+    assert step is not None
+    assert step.questions == ("sensation",)
+
+
+def test_red_flags_are_screened_right_after_feeling_where_and_spread(
+    knowledge: Knowledge,
+) -> None:
+    steps = walk(knowledge, full_answers(spread="one_leg", below_knee="no"))
+    assert steps[:4] == [("sensation",), ("location",), ("spread",), ("below_knee",)]
+    assert set(steps[4]) == {q.id for q in knowledge.red_flags} - {"injury", "weakness_progressing"}
+
+
+def test_every_question_is_asked_in_a_full_interview(knowledge: Knowledge) -> None:
+    person = full_answers(spread="both_legs", below_knee="yes", leg_weakness="yes")
+    person["weakness_progressing"] = "no"
+    assert sorted(asked_ids(knowledge, person)) == sorted(knowledge.questions)
+
+
+@pytest.mark.parametrize(
+    ("spread", "asked"),
+    [
+        ("one_leg", True),
+        ("both_legs", True),
+        ("none", False),
+        ("around_torso", False),
+        ("band_both_sides", False),
+        ("other_areas", False),
+        (None, False),  # "not sure" where it spreads: the knee question would not make sense
+    ],
+)
+def test_below_knee_is_asked_only_when_it_spreads_down_a_leg(
+    knowledge: Knowledge, spread: str | None, asked: bool
+) -> None:
+    ids = asked_ids(knowledge, full_answers(spread=spread, below_knee="yes"))
+    assert ("below_knee" in ids) is asked
+
+
+@pytest.mark.parametrize(("leg_weakness", "asked"), [("yes", True), ("no", False), (None, False)])
+def test_weakness_progressing_is_asked_only_after_a_yes_to_leg_weakness(
+    knowledge: Knowledge, leg_weakness: str | None, asked: bool
+) -> None:
+    ids = asked_ids(knowledge, full_answers(leg_weakness=leg_weakness))
+    assert ("weakness_progressing" in ids) is asked
+
+
+def test_not_sure_about_weakness_leaves_the_follow_up_not_assessed(knowledge: Knowledge) -> None:
+    outcome = simulate(knowledge, full_answers(leg_weakness=None))
+    assert outcome.answers["leg_weakness"] is None
+    assert {"leg_weakness", "weakness_progressing"} <= set(
+        assess(knowledge, outcome.answers).not_assessed
+    )
+
+
+def test_a_branch_never_waits_on_its_own_or_a_later_step(knowledge: Knowledge) -> None:
+    """Otherwise the question would be skipped for good: its step is passed before it is due."""
+    position = {qid: i for i, step in enumerate(knowledge.interview) for qid in step.questions}
+    for question in knowledge.questions.values():
+        if question.asked_if is not None:
+            for read in questions_in(question.asked_if):
+                assert position[read] < position[question.id], question.id
+
+
+def test_due_questions_skip_what_is_answered(knowledge: Knowledge) -> None:
+    screen = next(s for s in knowledge.interview if s.id == RED_FLAGS)
+    due = due_questions(knowledge, screen, {"fever": "no"})
+    assert "fever" not in {q.id for q in due}
+    assert len(due) == len(screen.questions) - 1
+
+
+def test_next_step_depends_only_on_the_answers_and_steps_so_far(knowledge: Knowledge) -> None:
+    answers: dict[str, Answer | None] = {"sensation": ("pain",), "location": ("lower_back",)}
+    first = next_step(knowledge, answers, ("sensation", "location"))
+    assert first == next_step(knowledge, dict(answers), ("sensation", "location"))
+    assert first is not None
+    assert first.questions == ("spread",)
+    assert next_step(knowledge, full_answers(), tuple(s.id for s in knowledge.interview)) is None
+
+
+def test_back_asks_the_previous_step_again_with_its_answer_preselected(
+    knowledge: Knowledge,
+) -> None:
+    script = Script(
+        {"sensation": ("pain",)},
+        {"location": ("lower_back",)},
+        BACK,  # at spread: back to location
+        {"location": ("buttock",)},
+        {"spread": "one_leg"},
+        BACK,  # at below_knee: back to spread, and say it does not spread after all
+        {"spread": "none"},
+    )
+    interview = Interview(knowledge)
+    with pytest.raises(StopIteration):  # the script ends at the red-flag screen
+        run_interview(interview, script, lambda _: AfterEmergency.FINISH)
+    shown = [p.step.id for p in script.prompts]
+    assert shown == [
+        "sensation",
+        "location",
+        "spread",
+        "location",
+        "spread",
+        "below_knee",
+        "spread",
+        RED_FLAGS,
+    ]
+    assert script.prompts[3].previous == {"location": ("lower_back",)}
+    assert script.prompts[6].previous == {"spread": "one_leg"}
+    # after the change, below_knee no longer matters: straight on to the red flags
+    assert interview.answers == {
+        "sensation": ("pain",),
+        "location": ("buttock",),
+        "spread": "none",
+    }
+
+
+def test_back_on_the_first_step_is_not_offered(knowledge: Knowledge) -> None:
+    prompt = Interview(knowledge).prompt()
+    assert prompt is not None
+    assert not prompt.can_go_back
+    assert prompt.number == 1
+
+
+def test_progress_counts_only_steps_that_can_still_come(knowledge: Knowledge) -> None:
+    interview = Interview(knowledge)
+    first = interview.prompt()
+    assert first is not None
+    interview.record(first, {"sensation": ("pain",)})
+    second = interview.prompt()
+    assert second is not None
+    assert (second.number, second.total) == (2, len(knowledge.interview))
+    interview.record(second, {"location": ("lower_back",)})
+    third = interview.prompt()
+    assert third is not None
+    interview.record(third, {"spread": "none"})
+    after = interview.prompt()
+    assert after is not None
+    # below_knee is ruled out; weakness_progressing may still come until leg_weakness is answered
+    assert after.total == len(knowledge.interview) - 1
+
+
+def benign_until_red_flags() -> list[StepAnswers]:
+    return [{"sensation": ("pain",)}, {"location": ("lower_back",)}, {"spread": "none"}]
+
+
+def test_the_emergency_advice_comes_right_after_the_answer_that_sets_it(
+    knowledge: Knowledge,
+) -> None:
+    warned: list[tuple[int, Verdict]] = []
+    script = Script(*benign_until_red_flags(), {"bladder_bowel": "yes"})
+
+    def warn(assessment: Any) -> AfterEmergency:
+        warned.append((len(script.prompts), assessment.verdict))
+        return AfterEmergency.STOP
+
+    outcome = run_interview(Interview(knowledge), script, warn)
+    assert warned == [(4, Verdict.EMERGENCY)]
+    assert outcome.emergency_at == 4
+    assert not outcome.complete
+    assert outcome.answers["bladder_bowel"] == "yes"
+    assert outcome.answers["sensation"] == ("pain",)
+
+
+def test_after_the_emergency_advice_the_person_may_finish(knowledge: Knowledge) -> None:
+    person = full_answers(saddle_numbness="yes")
+    warnings: list[Verdict] = []
+
+    def ask(prompt: Prompt) -> StepAnswers:
+        return {q.id: person.get(q.id) for q in prompt.questions}
+
+    def warn(assessment: Any) -> AfterEmergency:
+        warnings.append(assessment.verdict)
+        return AfterEmergency.FINISH
+
+    outcome = run_interview(Interview(knowledge), ask, warn)
+    assert warnings == [Verdict.EMERGENCY]  # shown once, not after every later answer
+    assert outcome.complete
+    assert outcome.answers["impact"] == "mild"
+
+
+def test_back_from_the_emergency_advice_undoes_the_answer(knowledge: Knowledge) -> None:
+    choices = iter([AfterEmergency.BACK, AfterEmergency.STOP])
+    script = Script(
+        *benign_until_red_flags(),
+        {"bladder_bowel": "yes"},  # ticked by mistake
+        {"bladder_bowel": "no"},
+        {"injury": "fall"},
+        {"other_symptoms": (), "history": ("autoimmune_arthritis",)},  # emergency again
+    )
+    outcome = run_interview(Interview(knowledge), script, lambda _: next(choices))
+    assert script.prompts[4].step.id == RED_FLAGS
+    assert script.prompts[4].previous == {"bladder_bowel": "yes"}
+    assert outcome.answers["bladder_bowel"] == "no"
+    assert outcome.answers["history"] == ("autoimmune_arthritis",)
+    assert not outcome.complete
+
+
+def test_answers_outside_the_prompt_are_not_kept(knowledge: Knowledge) -> None:
+    interview = Interview(knowledge)
+    prompt = interview.prompt()
+    assert prompt is not None
+    interview.record(prompt, {"sensation": ("pain",), "fever": "yes"})
+    assert interview.answers == {"sensation": ("pain",)}
+
+
+def dev_vignettes(knowledge: Knowledge) -> list[tuple[str, str, Any]]:
+    out = []
+    for path in sorted(DEV_VIGNETTES.glob("*.yaml")):
+        file = load_answer_file(str(path), knowledge)
+        out.append((path.stem, file.raw["expect"]["verdict"], file.answers))
+    return out
+
+
+def test_the_interview_is_short_and_reaches_emergencies_early(knowledge: Knowledge) -> None:
+    """The issue's targets over the development vignettes (benchmarks/interview_length.py)."""
+    cases = dev_vignettes(knowledge)
+    assert len(cases) == 40
+    outcomes = {name: simulate(knowledge, answers) for name, _, answers in cases}
+    assert statistics.median(o.prompts for o in outcomes.values()) <= 14
+    emergencies = [name for name, verdict, _ in cases if verdict == "emergency"]
+    assert emergencies
+    for name in emergencies:
+        at = outcomes[name].emergency_at
+        assert at is not None, name
+        assert at <= 8, name
+
+
+def test_a_simulated_interview_keeps_the_vignettes_verdict(knowledge: Knowledge) -> None:
+    """Skipped questions never change the result: the interview loses nothing that matters."""
+    for name, _, answers in dev_vignettes(knowledge):
+        outcome = simulate(knowledge, answers)
+        assert assess(knowledge, outcome.answers).verdict == assess(knowledge, answers).verdict, (
+            name
+        )
