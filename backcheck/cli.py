@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import typer
 
@@ -130,13 +130,44 @@ def run(
         "--exit-code",
         help="Exit 0 self-care, 3 see a doctor, 4 urgent, 5 emergency (2 if a file failed).",
     ),
+    report: Path | None = typer.Option(
+        None,
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write the results to FILE (readable only by you).",
+    ),
+    force: bool = typer.Option(False, "--force", help="Let --output replace an existing file."),
 ) -> None:
     """Assess answer files and print the verdict and likely causes."""
+    import io
+
+    from backcheck.files import check_writable, write_private
+
+    if report is not None:
+        check_writable(report, force=force)
+    sink = io.StringIO() if report is not None else sys.stdout
+    failures, worst = _run_files(knowledge_of(ctx), files, output, sink)
+    if report is not None:
+        assert isinstance(sink, io.StringIO)
+        write_private(report, sink.getvalue(), force=force)
+    if failures:
+        raise typer.Exit(ExitStatus.USAGE)
+    if exit_code and worst is not None:
+        raise typer.Exit(VERDICT_EXIT[worst.value])
+
+
+def _run_files(
+    knowledge: Knowledge, files: list[str], output: Format, sink: TextIO
+) -> tuple[int, Verdict | None]:
+    """Assess each file in turn, writing as it goes; returns the failures and the worst verdict."""
+    from rich.console import Console
+
+    from backcheck import render
     from backcheck.answers import load_answer_file
     from backcheck.engine import assess
 
-    knowledge = knowledge_of(ctx)
-    console = stdout_console() if output == Format.rich else None
+    console = Console(file=sink, highlight=False) if output == Format.rich else None
     failures = 0
     worst: Verdict | None = None
     for index, path in enumerate(files):
@@ -149,53 +180,22 @@ def run(
         assessment = assess(knowledge, answer_file.answers)
         if worst is None or assessment.verdict.rank > worst.rank:
             worst = assessment.verdict
-        _emit(
-            knowledge,
-            assessment,
-            answer_file.answers,
-            answer_file.source,
-            output,
-            console,
-            first=index == 0,
-            several=len(files) > 1,
-        )
-    if failures:
-        raise typer.Exit(ExitStatus.USAGE)
-    if exit_code and worst is not None:
-        raise typer.Exit(VERDICT_EXIT[worst.value])
-
-
-def _emit(
-    knowledge: Knowledge,
-    assessment: Any,
-    answers: Any,
-    source: str,
-    output: Format,
-    console: Console | None,
-    *,
-    first: bool,
-    several: bool,
-) -> None:
-    from backcheck import render
-
-    if output == Format.json:
-        sys.stdout.write(render.render_json(knowledge, assessment, source) + "\n")
-    elif output == Format.markdown:
-        if not first:
-            sys.stdout.write("\n---\n\n")
-        sys.stdout.write(render.render_markdown(knowledge, assessment, answers, source))
-    else:
-        assert console is not None
-        if not first:
-            console.rule()
-        render.render_summary(
-            console,
-            knowledge,
-            assessment,
-            answers,
-            source if several or source != "<stdin>" else "",
-        )
-    sys.stdout.flush()
+        source = answer_file.source
+        if output == Format.json:
+            sink.write(render.render_json(knowledge, assessment, source) + "\n")
+        elif output == Format.markdown:
+            sink.write(
+                ("\n---\n\n" if index else "")
+                + render.render_markdown(knowledge, assessment, answer_file.answers, source)
+            )
+        else:
+            assert console is not None
+            if index:
+                console.rule()
+            shown = source if len(files) > 1 or source != "<stdin>" else ""
+            render.render_summary(console, knowledge, assessment, answer_file.answers, shown)
+        sink.flush()
+    return failures, worst
 
 
 @app.command()
@@ -250,53 +250,6 @@ def validate(
         f"{len(knowledge.warning_signs)} warning signs, {len(knowledge.questions)} questions, "
         f"{len(knowledge.triggers)} triggers"
     )
-
-
-@app.command()
-@handle_errors
-def ask(
-    ctx: typer.Context,
-    save: Path | None = typer.Option(
-        None,
-        "--save",
-        metavar="FILE",
-        help="Save the answers (readable only by you) for `backcheck run FILE`.",
-    ),
-    force: bool = typer.Option(False, "--force", help="Let --save replace an existing file."),
-) -> None:
-    """Answer the questions one by one in the terminal, then see the advice and likely causes."""
-    from backcheck import prompts
-    from backcheck.engine import assess
-    from backcheck.interview import Interview, run_interview
-    from backcheck.render import render_summary
-
-    if not prompts.is_terminal():
-        raise InputError(
-            "`backcheck ask` needs a terminal to ask its questions; "
-            "to assess answers written in a file, use `backcheck run FILE`"
-        )
-    if save is not None:
-        prompts.check_save_path(save, force=force)
-    knowledge = knowledge_of(ctx)
-    console = stdout_console()
-    asker = prompts.TerminalAsker(console, knowledge)
-    interview = Interview(knowledge)
-    try:
-        outcome = run_interview(interview, asker, asker.after_emergency)
-    except (KeyboardInterrupt, EOFError):
-        if save is not None:
-            console.print()
-            prompts.keep_answers(
-                console, save, knowledge, interview.answers, complete=False, force=force
-            )
-        raise KeyboardInterrupt from None
-    console.print()
-    console.rule("Your summary")
-    render_summary(console, knowledge, assess(knowledge, outcome.answers), outcome.answers, "")
-    if save is not None:
-        prompts.keep_answers(
-            console, save, knowledge, outcome.answers, complete=outcome.complete, force=force
-        )
 
 
 def main() -> None:

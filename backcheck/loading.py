@@ -69,11 +69,19 @@ def load_knowledge(path: Path | None = None) -> Knowledge:
         text = read_text(path, label=label, limit=MAX_KNOWLEDGE_FILE_BYTES)
     except InputError as exc:
         raise KnowledgeError(label, [str(exc).removeprefix(f"{label}: ")]) from None
+    from backcheck import cache
+
+    key = cache.cache_key(label, text)
+    cached = cache.load_cached(key)
+    if cached is not None:
+        return cached
     try:
         raw = parse_text(text, json_first=path.suffix == ".json")
     except ValueError as exc:
         raise KnowledgeError(label, [str(exc)]) from None
-    return build_knowledge(raw, source=label)
+    knowledge = build_knowledge(raw, source=label)
+    cache.store(key, knowledge)
+    return knowledge
 
 
 def build_knowledge(raw: Any, *, source: str) -> Knowledge:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import tempfile
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -13,6 +14,8 @@ import pytest
 # Rich reads the environment when a console is built; keep captured output free of colour codes.
 os.environ["TTY_COMPATIBLE"] = "0"
 os.environ.pop("FORCE_COLOR", None)
+# Keep the knowledge cache of test runs out of the user's own cache folder.
+os.environ["BACKCHECK_CACHE_DIR"] = tempfile.mkdtemp(prefix="backcheck-test-cache-")
 
 from typer.testing import CliRunner
 

@@ -1,0 +1,75 @@
+"""A cache of the validated knowledge, keyed by its content, so start-up skips YAML parsing.
+
+The cache holds only the knowledge (no answers). A changed knowledge file, another
+backcheck version or another Python gives another key. Files are private to the user and
+are read only when the user owns them and nobody else can write them; any problem means
+"no cache", never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from pathlib import Path
+
+from backcheck import __version__
+from backcheck.knowledge import Knowledge
+
+ENV_DIR = "BACKCHECK_CACHE_DIR"
+ENV_OFF = "BACKCHECK_NO_CACHE"
+
+
+def cache_dir() -> Path | None:
+    """Where cached knowledge lives, or None when caching is switched off."""
+    if os.environ.get(ENV_OFF):
+        return None
+    if os.environ.get(ENV_DIR):
+        return Path(os.environ[ENV_DIR])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "backcheck"
+
+
+def cache_key(source: str, text: str) -> str:
+    """A name that changes with the file's content, its path, backcheck and Python."""
+    digest = hashlib.sha256()
+    for part in (__version__, sys.version, source, text):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()[:32]
+
+
+def load_cached(key: str) -> Knowledge | None:
+    """The cached knowledge for ``key``, or None."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    path = folder / f"knowledge-{key}.pickle"
+    try:
+        with path.open("rb") as handle:
+            info = os.fstat(handle.fileno())
+            if info.st_uid != os.getuid() or info.st_mode & 0o022:
+                return None
+            # Only the user can have written this file, so unpickling it is as safe as the code.
+            knowledge = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        return None
+    return knowledge if isinstance(knowledge, Knowledge) else None
+
+
+def store(key: str, knowledge: Knowledge) -> None:
+    """Save the knowledge for next time; quietly does nothing when it cannot."""
+    folder = cache_dir()
+    if folder is None:
+        return
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        final = folder / f"knowledge-{key}.pickle"
+        temporary = folder / f".{key}.{os.getpid()}.tmp"
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(knowledge, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, final)
+    except OSError:
+        return
