@@ -267,6 +267,7 @@ def ask(
     """Answer the questions one by one in the terminal, then see the advice and likely causes."""
     from backcheck import prompts
     from backcheck.engine import assess
+    from backcheck.files import check_writable
     from backcheck.interview import Interview, run_interview
     from backcheck.render import render_summary
 
@@ -276,8 +277,10 @@ def ask(
             "to assess answers written in a file, use `backcheck run FILE`"
         )
     if save is not None:
-        prompts.check_save_path(save, force=force)
+        check_writable(save, force=force)
     knowledge = knowledge_of(ctx)
+    if not knowledge.interview:
+        raise InputError(f"{knowledge.source}: has no `interview:` steps for `backcheck ask`")
     console = stdout_console()
     asker = prompts.TerminalAsker(console, knowledge)
     interview = Interview(knowledge)

@@ -7,8 +7,6 @@ raises KeyboardInterrupt, which the command turns into exit status 130.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -266,39 +264,6 @@ def show_emergency(console: Console, knowledge: Knowledge, assessment: Assessmen
     )
 
 
-def check_save_path(path: Path, *, force: bool) -> None:
-    """Refuse, before any question, a file that exists (without --force) or can't be written."""
-    if path.exists() and not force:
-        raise InputError(f"{path}: already exists; choose another file or add --force")
-    if path.is_dir():
-        raise InputError(f"{path}: is a folder; --save needs a file name")
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise InputError(f"{path}: the folder {parent} does not exist")
-
-
-def save_answers(path: Path, text: str, *, force: bool) -> None:
-    """Write the answer file readable by its owner only (0600); never overwrite without force."""
-    data = text.encode("utf-8")
-    if not force:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        return
-    # --force: write a new 0600 file beside the old one, then swap it in, so the old
-    # file's mode never carries over and a failed write leaves the old file intact.
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-
-
 def keep_answers(
     console: Console,
     path: Path,
@@ -313,20 +278,17 @@ def keep_answers(
 
     from backcheck.answers import answers_to_file_data
     from backcheck.errors import BackcheckError
+    from backcheck.files import write_private
 
     data = answers_to_file_data(answers, knowledge, complete=complete)
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None)
     try:
-        save_answers(path, text, force=force)
-    except OSError as exc:
+        write_private(path, text, force=force)
+    except (InputError, OSError) as exc:
         sys.stdout.write(text)
         sys.stdout.flush()
-        reason = "it exists now" if isinstance(exc, FileExistsError) else exc.strerror
-        raise BackcheckError(
-            f"{path}: could not save the answers ({reason}); they are printed above"
-        ) from None
-    note = "" if complete else " (marked incomplete)"
-    console.print(
-        f"\nYour answers are saved in {path}{note}. See this again with: backcheck run {path}",
-        markup=False,
-    )
+        problem = str(exc) if isinstance(exc, InputError) else f"{path}: {exc.strerror or exc}"
+        raise BackcheckError(f"{problem}; the answers are printed above instead") from None
+    note = " (marked incomplete)" if not complete else ""
+    console.print(f"\nYour answers are saved in {path}{note}.", markup=False)
+    console.print(f"See this summary again with: backcheck run {path}", markup=False)

@@ -4,7 +4,6 @@ the emergency advice, Ctrl-C, --save and the refusal without a terminal."""
 from __future__ import annotations
 
 import io
-import os
 import stat
 import subprocess
 import sys
@@ -20,7 +19,7 @@ from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 from typer.testing import CliRunner
 
-from backcheck import prompts
+from backcheck import files, prompts
 from backcheck.answers import load_answer_file
 from backcheck.cli import app
 from backcheck.engine import assess
@@ -314,7 +313,7 @@ def test_answers_are_printed_when_the_file_cannot_be_saved(
     runner: CliRunner, pt_input: PipeInput, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     saved = tmp_path / "me.yaml"
-    monkeypatch.setattr(prompts, "check_save_path", lambda path, force: None)
+    monkeypatch.setattr(files, "check_writable", lambda path, force: None)
     saved.write_text("appeared meanwhile\n", encoding="utf-8")
     type_keys(pt_input, *BENIGN.values())
     result = ask(runner, "--save", str(saved))
@@ -557,11 +556,15 @@ def test_due_questions_feed_the_screen(knowledge: Knowledge) -> None:
     assert "fever" not in [q.id for q in due]
 
 
-def test_saved_file_mode_even_with_a_loose_umask(tmp_path: Path) -> None:
-    old = os.umask(0)
-    try:
-        prompts.save_answers(tmp_path / "a.yaml", "answers: {}\n", force=False)
-        prompts.save_answers(tmp_path / "a.yaml", "answers: {}\n", force=True)
-    finally:
-        os.umask(old)
-    assert stat.S_IMODE((tmp_path / "a.yaml").stat().st_mode) == 0o600
+@pytest.mark.usefixtures("terminal")
+def test_a_knowledge_file_without_interview_steps_is_refused(
+    runner: CliRunner, pt_input: PipeInput, tmp_path: Path
+) -> None:
+    data = yaml.safe_load((ROOT / "data" / "knowledge.yaml").read_text(encoding="utf-8"))
+    del data["interview"]
+    custom = tmp_path / "k.yaml"
+    custom.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    type_keys(pt_input)
+    result = runner.invoke(app, ["--knowledge", str(custom), "ask"])
+    assert result.exit_code == 2
+    assert "interview" in result.stderr
