@@ -279,8 +279,6 @@ def ask(
     if save is not None:
         check_writable(save, force=force)
     knowledge = knowledge_of(ctx)
-    if not knowledge.interview:
-        raise InputError(f"{knowledge.source}: has no `interview:` steps for `backcheck ask`")
     console = stdout_console()
     asker = prompts.TerminalAsker(console, knowledge)
     interview = Interview(knowledge)

@@ -554,17 +554,3 @@ def test_due_questions_feed_the_screen(knowledge: Knowledge) -> None:
     step = next(s for s in knowledge.interview if s.id == "red_flags")
     due = due_questions(knowledge, step, {"fever": "no"})
     assert "fever" not in [q.id for q in due]
-
-
-@pytest.mark.usefixtures("terminal")
-def test_a_knowledge_file_without_interview_steps_is_refused(
-    runner: CliRunner, pt_input: PipeInput, tmp_path: Path
-) -> None:
-    data = yaml.safe_load((ROOT / "data" / "knowledge.yaml").read_text(encoding="utf-8"))
-    del data["interview"]
-    custom = tmp_path / "k.yaml"
-    custom.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    type_keys(pt_input)
-    result = runner.invoke(app, ["--knowledge", str(custom), "ask"])
-    assert result.exit_code == 2
-    assert "interview" in result.stderr
