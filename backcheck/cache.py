@@ -8,10 +8,10 @@ are read only when the user owns them and nobody else can write them; any proble
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import sys
+import zlib
 from pathlib import Path
 
 from backcheck import __version__
@@ -33,11 +33,13 @@ def cache_dir() -> Path | None:
 
 def cache_key(source: str, text: str) -> str:
     """A name that changes with the file's content, its path, backcheck and Python."""
-    digest = hashlib.sha256()
-    for part in (__version__, sys.version, source, text):
-        digest.update(part.encode("utf-8", "surrogatepass"))
-        digest.update(b"\0")
-    return digest.hexdigest()[:32]
+    # Two checksums of different kinds plus the length: an edit that kept all three would
+    # be astronomically unlikely (this guards against stale data, not against an attacker).
+    parts = [
+        part.encode("utf-8", "surrogatepass") for part in (__version__, sys.version, source, text)
+    ]
+    data = b"\0".join(parts)
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{len(data):x}"
 
 
 def load_cached(key: str) -> Knowledge | None:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from backcheck.knowledge import Condition, Knowledge, Question, Verdict, WarningSign
 from backcheck.when import Answer, Answers, evaluate, matched_answers, questions_in
 
 
-@dataclass(frozen=True, slots=True)
-class Reason:
+class Reason(NamedTuple):
     """Why the verdict is what it is: a warning sign, a missing answer or a likely condition."""
 
     kind: str  # "warning_sign" | "not_assessed" | "condition"
@@ -20,8 +19,7 @@ class Reason:
     why: str
 
 
-@dataclass(frozen=True, slots=True)
-class Contribution:
+class Contribution(NamedTuple):
     """One finding that raised (weight > 0) or lowered a condition's score."""
 
     because: str
@@ -29,8 +27,7 @@ class Contribution:
     answers: dict[str, Answer]
 
 
-@dataclass(frozen=True, slots=True)
-class ConditionScore:
+class ConditionScore(NamedTuple):
     """A condition's place in the ranking."""
 
     id: str
@@ -39,8 +36,7 @@ class ConditionScore:
     contributions: tuple[Contribution, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Assessment:
+class Assessment(NamedTuple):
     """The result for one set of answers."""
 
     verdict: Verdict

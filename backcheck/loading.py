@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-import difflib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -48,6 +46,8 @@ _TOP = {
 
 def did_you_mean(word: object, choices: Iterable[str]) -> str:
     """A ' (did you mean X?)' suffix, or '' when nothing is close."""
+    import difflib
+
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
     return f" (did you mean {close[0]}?)" if close else ""
 
@@ -389,7 +389,7 @@ class _Builder:
             if isinstance(item, dict) and "asked_if" in item and item.get("id") in self.questions:
                 test = self.when(item["asked_if"], f"{where}.asked_if")
                 q = self.questions[item["id"]]
-                self.questions[q.id] = dataclasses.replace(q, asked_if=test)
+                self.questions[q.id] = q._replace(asked_if=test)
 
     def interview(self, raw: Any) -> tuple[Step, ...]:
         steps: list[Step] = []

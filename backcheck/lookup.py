@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 
@@ -45,6 +44,8 @@ def find_condition(knowledge: Knowledge, query: str) -> LookupResult:
         partial = {cid for name, cid in index.items() if re.search(rf"\b{re.escape(key)}", name)}
         if len(partial) == 1:
             return LookupResult(knowledge.conditions[partial.pop()])
+    import difflib
+
     close = difflib.get_close_matches(key, list(index), n=8, cutoff=_SUGGEST_CUTOFF)
     best = close[0] if close else None
     if best is not None and difflib.SequenceMatcher(None, key, best).ratio() >= _FUZZY_CUTOFF:

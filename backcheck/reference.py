@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from backcheck.knowledge import Condition, Knowledge
-from backcheck.render import VERDICT_WORD, bullets
+from backcheck.style import VERDICT_WORD, bullets
 
 if TYPE_CHECKING:
     from rich.console import Console

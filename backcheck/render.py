@@ -2,33 +2,32 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
-from backcheck.engine import Assessment, Reason
 from backcheck.knowledge import Knowledge, Verdict
 from backcheck.report import SHOWN_CONDITIONS, answer_lines, self_help, strength, to_json
-from backcheck.when import Answers
+from backcheck.style import VERDICT_STYLE, VERDICT_WORD, bullets
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-VERDICT_STYLE = {
-    Verdict.EMERGENCY: "bold white on red",
-    Verdict.URGENT: "bold black on dark_orange",
-    Verdict.SEE_DOCTOR: "bold black on yellow",
-    Verdict.SELF_CARE: "bold black on green",
-}
-VERDICT_WORD = {
-    Verdict.EMERGENCY: "EMERGENCY",
-    Verdict.URGENT: "URGENT",
-    Verdict.SEE_DOCTOR: "SEE A DOCTOR",
-    Verdict.SELF_CARE: "SELF-CARE",
-}
+    from backcheck.engine import Assessment, Reason
+    from backcheck.when import Answers
+
+__all__ = [
+    "VERDICT_STYLE",
+    "VERDICT_WORD",
+    "bullets",
+    "render_json",
+    "render_markdown",
+    "render_summary",
+]
 
 
 def render_json(knowledge: Knowledge, assessment: Assessment, source: str) -> str:
     """One line of JSON (a JSON Lines record)."""
+    import json
+
     return json.dumps(to_json(knowledge, assessment, source), ensure_ascii=False)
 
 
@@ -47,18 +46,6 @@ def render_verdict_banner(console: Console, knowledge: Knowledge, verdict: Verdi
     console.print(
         Panel(body, title=f" {VERDICT_WORD[verdict]} ", title_align="left", border_style=style)
     )
-
-
-def bullets(console: Console, items: list[str], indent: int = 2) -> None:
-    """A list whose wrapped lines stay indented under their text."""
-    from rich.table import Table
-
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(width=indent + 1, justify="right")
-    grid.add_column()
-    for item in items:
-        grid.add_row("-", item)
-    console.print(grid)
 
 
 def shown_reasons(assessment: Assessment) -> list[Reason]:

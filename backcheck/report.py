@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from backcheck.engine import Assessment, ConditionScore
 from backcheck.knowledge import Knowledge, Verdict
-from backcheck.when import Answers
+
+if TYPE_CHECKING:
+    from backcheck.engine import Assessment, ConditionScore
+    from backcheck.when import Answers
 
 SCHEMA_VERSION = 1
 SHOWN_CONDITIONS = 5

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import json
+import functools
 import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from backcheck.errors import InputError
-
-# The C loader is about nine times faster; both are safe loaders.
-_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_ANSWER_FILE_BYTES = 1024 * 1024
 MAX_KNOWLEDGE_FILE_BYTES = 16 * 1024 * 1024
@@ -23,33 +18,40 @@ MAX_NODES = 1_000_000
 _BRACKETS = re.compile(r"[^\[\]{}]+")
 
 
-class _StrictLoader(_BaseLoader):  # type: ignore[misc]
-    """A safe loader that refuses duplicate mapping keys."""
+@functools.cache
+def _strict_loader() -> Any:
+    """A safe loader that refuses duplicate keys (yaml is imported only when a file is parsed)."""
+    import yaml
 
+    # The C loader is about nine times faster; both are safe loaders.
+    _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-def _construct_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-    loader.flatten_mapping(node)
-    seen: dict[Any, int] = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        try:
-            hash(key)
-        except TypeError:
-            raise yaml.constructor.ConstructorError(
-                None, None, "a mapping key must be a plain value", key_node.start_mark
-            ) from None
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None,
-                None,
-                f"duplicate key {key!r} (first given on line {seen[key] + 1})",
-                key_node.start_mark,
-            )
-        seen[key] = key_node.start_mark.line
-    return dict(loader.construct_mapping(node, deep=deep))
+    class _StrictLoader(_BaseLoader):  # type: ignore[misc]
+        """A safe loader that refuses duplicate mapping keys."""
 
+    def construct_mapping(loader: Any, node: Any, deep: bool = False) -> dict[Any, Any]:
+        loader.flatten_mapping(node)
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = loader.construct_object(key_node, deep=deep)
+            try:
+                hash(key)
+            except TypeError:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a mapping key must be a plain value", key_node.start_mark
+                ) from None
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"duplicate key {key!r} (first given on line {seen[key] + 1})",
+                    key_node.start_mark,
+                )
+            seen[key] = key_node.start_mark.line
+        return dict(loader.construct_mapping(node, deep=deep))
 
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return _StrictLoader
 
 
 def _reject_duplicate_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -61,8 +63,10 @@ def _reject_duplicate_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def describe_yaml_error(exc: yaml.YAMLError) -> str:
+def describe_yaml_error(exc: Exception) -> str:
     """One line for a YAML error: line:column and the problem."""
+    import yaml
+
     if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
         mark = exc.problem_mark
         return f"line {mark.line + 1}, column {mark.column + 1}: {exc.problem}"
@@ -107,6 +111,8 @@ def parse_text(text: str, *, json_first: bool) -> Any:
 
 def _parse(text: str, *, json_first: bool) -> Any:
     if json_first or text.lstrip().startswith(("{", "[")):
+        import json
+
         try:
             return json.loads(text, object_pairs_hook=_reject_duplicate_pairs)
         except json.JSONDecodeError as exc:
@@ -116,8 +122,11 @@ def _parse(text: str, *, json_first: bool) -> Any:
                 ) from None
         except RecursionError:
             raise ValueError("nested too deeply") from None
+    import yaml
+
+    _StrictLoader = _strict_loader()  # derives from a safe loader
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # _StrictLoader derives from a safe loader
+        return yaml.load(text, Loader=_StrictLoader)
     except yaml.YAMLError as exc:
         raise ValueError(f"not valid YAML: {describe_yaml_error(exc)}") from None
     except RecursionError:
