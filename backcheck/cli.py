@@ -253,6 +253,54 @@ def validate(
     )
 
 
+@app.command()
+@handle_errors
+def ask(
+    ctx: typer.Context,
+    save: Path | None = typer.Option(
+        None,
+        "--save",
+        metavar="FILE",
+        help="Save the answers (readable only by you) for `backcheck run FILE`.",
+    ),
+    force: bool = typer.Option(False, "--force", help="Let --save replace an existing file."),
+) -> None:
+    """Answer the questions one by one in the terminal, then see the advice and likely causes."""
+    from backcheck import prompts
+    from backcheck.engine import assess
+    from backcheck.files import check_writable
+    from backcheck.interview import Interview, run_interview
+    from backcheck.render import render_summary
+
+    if not prompts.is_terminal():
+        raise InputError(
+            "`backcheck ask` needs a terminal to ask its questions; "
+            "to assess answers written in a file, use `backcheck run FILE`"
+        )
+    if save is not None:
+        check_writable(save, force=force)
+    knowledge = knowledge_of(ctx)
+    console = stdout_console()
+    asker = prompts.TerminalAsker(console, knowledge)
+    interview = Interview(knowledge)
+    try:
+        outcome = run_interview(interview, asker, asker.after_emergency)
+    except (KeyboardInterrupt, EOFError):
+        if save is not None:
+            console.print()
+            prompts.keep_answers(
+                console, save, knowledge, interview.answers, complete=False, force=force
+            )
+        raise KeyboardInterrupt from None
+    console.print()
+    console.rule("Your summary")
+    render_summary(console, knowledge, assess(knowledge, outcome.answers), outcome.answers, "")
+    if save is not None:
+        prompts.keep_answers(
+            console, save, knowledge, outcome.answers, complete=outcome.complete, force=force
+        )
+
+
 def main() -> None:
     """Console-script entry point."""
     try:
