@@ -74,9 +74,10 @@ def parse_age(text: str, question: Question, *, can_go_back: bool) -> int | Back
         return BACK
     low, high = question.min or 0, question.max if question.max is not None else 150
     back = " (or b to go back)" if can_go_back else ""
-    if not value.isdigit() or not low <= int(value) <= high:
+    age = int(value) if value.isascii() and value.isdigit() else None
+    if age is None or not low <= age <= high:
         return f"Type your age in whole years, {low} to {high}{back}."
-    return int(value)
+    return age
 
 
 class TerminalAsker:

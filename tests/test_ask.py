@@ -467,6 +467,8 @@ def test_age_is_validated_text(
 def test_age_messages(knowledge: Knowledge) -> None:
     age = knowledge.questions["age"]
     assert parse_age("35", age, can_go_back=True) == 35
+    for odd in ("²", "3.5", "1e2", "", "thirty", "+5"):
+        assert isinstance(parse_age(odd, age, can_go_back=True), str), odd
     assert parse_age("b", age, can_go_back=False) == (
         "Type your age in whole years, 0 to 120."  # nothing to go back to
     )
