@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 import typer
 
 from backcheck import __version__
-from backcheck.errors import BackcheckError, ExitStatus, InputError
+from backcheck.errors import BackcheckError, ExitStatus, InputError, one_line
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -58,10 +58,10 @@ def stdout_console() -> Console:
     return Console(highlight=False)
 
 
-def print_error(message: str) -> None:
-    """Errors go to stderr as plain lines starting with 'error:'."""
-    for line in message.splitlines():
-        sys.stderr.write(f"error: {line}\n")
+def print_error(*lines: str) -> None:
+    """Errors go to stderr as plain lines starting with 'error:', one per problem."""
+    for line in lines:
+        sys.stderr.write(f"error: {one_line(line)}\n")
     sys.stderr.flush()
 
 
@@ -73,7 +73,7 @@ def handle_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except BackcheckError as exc:
-            print_error(str(exc))
+            print_error(*exc.lines())
             raise typer.Exit(exc.exit_status) from None
         except KeyboardInterrupt:
             sys.stderr.write("\n")
@@ -168,9 +168,25 @@ def _run_files(
     from backcheck.answers import load_answer_file
     from backcheck.engine import assess
 
-    console = Console(file=sink, highlight=False) if output == Format.rich else None
     failures = 0
     worst: Verdict | None = None
+    if output == Format.json:
+        from backcheck.batch import json_results
+
+        for line, error, verdict in json_results(knowledge, files):
+            if error is not None:
+                print_error(error)
+                failures += 1
+                continue
+            assert line is not None
+            assert verdict is not None
+            if worst is None or verdict.rank > worst.rank:
+                worst = verdict
+            sink.write(line + "\n")
+        sink.flush()
+        return failures, worst
+
+    console = Console(file=sink, highlight=False) if output == Format.rich else None
     for index, path in enumerate(files):
         try:
             answer_file = load_answer_file(path, knowledge)
@@ -182,9 +198,7 @@ def _run_files(
         if worst is None or assessment.verdict.rank > worst.rank:
             worst = assessment.verdict
         source = answer_file.source
-        if output == Format.json:
-            sink.write(render.render_json(knowledge, assessment, source) + "\n")
-        elif output == Format.markdown:
+        if output == Format.markdown:
             sink.write(
                 ("\n---\n\n" if index else "")
                 + render.render_markdown(knowledge, assessment, answer_file.answers, source)

@@ -6,7 +6,7 @@ import math
 from typing import NamedTuple
 
 from backcheck.knowledge import Condition, Knowledge, Question, Verdict, WarningSign
-from backcheck.when import Answer, Answers, evaluate, matched_answers, questions_in
+from backcheck.when import Answer, Answers, Match, evaluate, matched_answers, questions_in
 
 
 class Reason(NamedTuple):
@@ -136,12 +136,27 @@ def score_condition(condition: Condition, answers: Answers) -> ConditionScore:
     log_odds = math.log(odds)
     contributions = []
     for finding in (*condition.findings, *condition.against):
-        if evaluate(finding.when, answers) is True:
+        test = finding.when
+        if type(test) is Match:  # most findings test one answer: checked inline, for batch speed
+            answer = answers.get(test.question)
+            if answer is None:
+                continue
+            kind = type(answer)
+            if kind is str:
+                hit = answer in test.values
+            elif kind is tuple:
+                hit = not test.values.isdisjoint(answer)  # type: ignore[arg-type]
+            else:
+                hit = evaluate(test, answers) is True
+            if hit:
+                log_odds += finding.weight
+                contributions.append(
+                    Contribution(finding.because, finding.weight, {test.question: answer})
+                )
+        elif evaluate(test, answers) is True:
             log_odds += finding.weight
             contributions.append(
-                Contribution(
-                    finding.because, finding.weight, matched_answers(finding.when, answers)
-                )
+                Contribution(finding.because, finding.weight, matched_answers(test, answers))
             )
     contributions.sort(key=lambda c: -abs(c.weight))
     return ConditionScore(condition.id, condition.name, _sigmoid(log_odds), tuple(contributions))

@@ -17,10 +17,21 @@ class ExitStatus(IntEnum):
     INTERRUPTED = 130
 
 
+def one_line(text: str) -> str:
+    """Text with control characters escaped, so a message from odd input stays on one line."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 class BackcheckError(Exception):
     """An error the user can act on; the CLI prints it as one line per problem."""
 
     exit_status: ExitStatus = ExitStatus.ERROR
+
+    def lines(self) -> list[str]:
+        """The message, one line per problem."""
+        return [one_line(str(self))]
 
 
 class InputError(BackcheckError):
@@ -35,4 +46,8 @@ class KnowledgeError(BackcheckError):
     def __init__(self, source: str, problems: list[str]) -> None:
         self.source = source
         self.problems = problems
-        super().__init__("\n".join(f"{source}: {p}" for p in problems))
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        """One line per problem, each naming the file."""
+        return [one_line(f"{self.source}: {problem}") for problem in self.problems]

@@ -95,14 +95,9 @@ def _condition_json(item: ConditionScore) -> dict[str, Any]:
         "name": item.name,
         "score": round(item.score, 4),
         "strength": strength(item.score),
+        # Tuples in `answers` serialise as JSON arrays, so they go in as they are.
         "why": [
-            {
-                "because": c.because,
-                "weight": c.weight,
-                "answers": {
-                    k: list(v) if isinstance(v, tuple) else v for k, v in c.answers.items()
-                },
-            }
+            {"because": c.because, "weight": c.weight, "answers": c.answers}
             for c in item.contributions
         ],
     }

@@ -52,32 +52,38 @@ When = Match | AllOf | AnyOf | Not
 
 def evaluate(test: When, answers: Answers) -> Truth:
     """True, False, or None when the answer depends on unanswered questions."""
-    if isinstance(test, Match):
-        return _match(test, answers)
-    if isinstance(test, Not):
-        inner = evaluate(test.part, answers)
+    # Hot path: a batch run evaluates several hundred tests per file, so the common cases
+    # come first and `all`/`any` stop as soon as the outcome is known.
+    kind = type(test)
+    if kind is Match:
+        return _match(test, answers)  # type: ignore[arg-type]
+    if kind is Not:
+        inner = evaluate(test.part, answers)  # type: ignore[union-attr]
         return None if inner is None else not inner
-    results = [evaluate(part, answers) for part in test.parts]
-    if isinstance(test, AllOf):
-        if False in results:
-            return False
-        return None if None in results else True
-    if True in results:
-        return True
-    return None if None in results else False
+    decisive = kind is AnyOf  # True decides `any`; False decides `all`
+    unknown = False
+    for part in test.parts:  # type: ignore[union-attr]
+        result = evaluate(part, answers)
+        if result is None:
+            unknown = True
+        elif result is decisive:
+            return decisive
+    return None if unknown else not decisive
 
 
 def _match(test: Match, answers: Answers) -> Truth:
     answer = answers.get(test.question)
     if answer is None:
         return None
-    if isinstance(answer, int):
-        if test.at_least is not None and answer < test.at_least:
-            return False
-        return not (test.below is not None and answer >= test.below)
-    if isinstance(answer, tuple):
-        return not test.values.isdisjoint(answer)
-    return answer in test.values
+    kind = type(answer)
+    if kind is str:
+        return answer in test.values
+    if kind is tuple:
+        return not test.values.isdisjoint(answer)  # type: ignore[arg-type]
+    assert isinstance(answer, int)
+    if test.at_least is not None and answer < test.at_least:
+        return False
+    return not (test.below is not None and answer >= test.below)
 
 
 def questions_in(test: When) -> Iterator[str]:
@@ -93,5 +99,8 @@ def questions_in(test: When) -> Iterator[str]:
 
 def matched_answers(test: When, answers: Answers) -> dict[str, Answer]:
     """The answers, among those the test reads, that were given (for explanations)."""
+    if type(test) is Match:
+        answer = answers.get(test.question)
+        return {} if answer is None else {test.question: answer}
     given = {q: answers.get(q) for q in dict.fromkeys(questions_in(test))}
     return {q: a for q, a in given.items() if a is not None}
