@@ -31,12 +31,26 @@ def cache_dir() -> Path | None:
     return Path(base) / "backcheck"
 
 
+def _code_stamp() -> str:
+    """Size and time of the code that builds the cached objects: an edit there is a new key."""
+    here = Path(__file__).resolve().parent
+    stamps = []
+    for name in ("knowledge.py", "when.py", "loading.py"):
+        try:
+            info = (here / name).stat()
+        except OSError:
+            continue
+        stamps.append(f"{name}:{info.st_size}:{info.st_mtime_ns}")
+    return ";".join(stamps)
+
+
 def cache_key(source: str, text: str) -> str:
-    """A name that changes with the file's content, its path, backcheck and Python."""
+    """A name that changes with the file's content, its path, the code, backcheck and Python."""
     # Two checksums of different kinds plus the length: an edit that kept all three would
     # be astronomically unlikely (this guards against stale data, not against an attacker).
     parts = [
-        part.encode("utf-8", "surrogatepass") for part in (__version__, sys.version, source, text)
+        part.encode("utf-8", "surrogatepass")
+        for part in (__version__, sys.version, _code_stamp(), source, text)
     ]
     data = b"\0".join(parts)
     return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{len(data):x}"

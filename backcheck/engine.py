@@ -6,7 +6,7 @@ import math
 from typing import NamedTuple
 
 from backcheck.knowledge import Condition, Knowledge, Question, Verdict, WarningSign
-from backcheck.when import Answer, Answers, Match, evaluate, matched_answers, questions_in
+from backcheck.when import Answer, Answers, Match, When, evaluate, matched_answers, questions_in
 
 
 class Reason(NamedTuple):
@@ -135,31 +135,50 @@ def score_condition(condition: Condition, answers: Answers) -> ConditionScore:
                 odds *= band.factor
     log_odds = math.log(odds)
     contributions = []
-    for finding in (*condition.findings, *condition.against):
-        test = finding.when
-        if type(test) is Match:  # most findings test one answer: checked inline, for batch speed
-            answer = answers.get(test.question)
+    get = answers.get
+    for question, values, test, weight, because in _plain_findings(condition):
+        if question is not None:  # one answer tested for options: checked inline, for speed
+            answer = get(question)
             if answer is None:
                 continue
-            kind = type(answer)
-            if kind is str:
-                hit = answer in test.values
-            elif kind is tuple:
-                hit = not test.values.isdisjoint(answer)  # type: ignore[arg-type]
-            else:
-                hit = evaluate(test, answers) is True
-            if hit:
-                log_odds += finding.weight
-                contributions.append(
-                    Contribution(finding.because, finding.weight, {test.question: answer})
-                )
+            if type(answer) is str:
+                if answer not in values:
+                    continue
+            elif values.isdisjoint(answer):  # type: ignore[arg-type]
+                continue
+            log_odds += weight
+            contributions.append(Contribution(because, weight, {question: answer}))
         elif evaluate(test, answers) is True:
-            log_odds += finding.weight
-            contributions.append(
-                Contribution(finding.because, finding.weight, matched_answers(test, answers))
-            )
+            log_odds += weight
+            contributions.append(Contribution(because, weight, matched_answers(test, answers)))
     contributions.sort(key=lambda c: -abs(c.weight))
     return ConditionScore(condition.id, condition.name, _sigmoid(log_odds), tuple(contributions))
+
+
+_PlainFinding = tuple[str | None, frozenset[str], When, float, str]
+_plain_cache: dict[int, tuple[Condition, tuple[_PlainFinding, ...]]] = {}
+
+
+def _plain_findings(condition: Condition) -> tuple[_PlainFinding, ...]:
+    """The findings as plain tuples, with the question and options set out for option tests.
+
+    A batch scores thousands of files against the same conditions; unpacking plain tuples
+    avoids most attribute look-ups. Cached per condition object (checked by identity).
+    """
+    cached = _plain_cache.get(id(condition))
+    if cached is not None and cached[0] is condition:
+        return cached[1]
+    plain = []
+    for finding in (*condition.findings, *condition.against):
+        test = finding.when
+        simple = (
+            type(test) is Match and test.values and test.at_least is None and test.below is None
+        )
+        question = test.question if simple else None  # type: ignore[union-attr]
+        values = test.values if simple else frozenset()  # type: ignore[union-attr]
+        plain.append((question, values, test, finding.weight, finding.because))
+    _plain_cache[id(condition)] = (condition, tuple(plain))
+    return tuple(plain)
 
 
 def _sigmoid(x: float) -> float:

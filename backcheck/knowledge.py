@@ -61,13 +61,8 @@ class Question(NamedTuple):
     asked_if: When | None = None
     min: int | None = None
     max: int | None = None
-
-    @property
-    def option_ids(self) -> tuple[str, ...]:
-        """The allowed option ids, in order."""
-        if self.type == "yes_no":
-            return ("yes", "no")
-        return tuple(o.id for o in self.options)
+    # The allowed answers in order: the option ids, or yes and no (set by the loader).
+    option_ids: tuple[str, ...] = ()
 
     def label_of(self, option_id: str, *, short: bool = False) -> str:
         """The wording a person sees for an option id."""

@@ -362,6 +362,7 @@ class _Builder:
                 red_flag=red_flag is True,
                 min=bounds[0],
                 max=bounds[1],
+                option_ids=("yes", "no") if qtype == "yes_no" else tuple(o.id for o in options),
             )
         return out
 
