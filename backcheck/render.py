@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from backcheck.knowledge import Knowledge, Verdict
-from backcheck.report import SHOWN_CONDITIONS, answer_lines, self_help, strength, to_json
+from backcheck.report import SHOWN_CONDITIONS, answer_lines, self_help, strength, to_json_line
 from backcheck.style import VERDICT_STYLE, VERDICT_WORD, bullets
 
 if TYPE_CHECKING:
@@ -26,9 +26,7 @@ __all__ = [
 
 def render_json(knowledge: Knowledge, assessment: Assessment, source: str) -> str:
     """One line of JSON (a JSON Lines record)."""
-    import json
-
-    return json.dumps(to_json(knowledge, assessment, source), ensure_ascii=False)
+    return to_json_line(knowledge, assessment, source)
 
 
 def render_verdict_banner(console: Console, knowledge: Knowledge, verdict: Verdict) -> None:

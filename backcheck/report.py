@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 from backcheck.knowledge import Knowledge, Verdict
@@ -101,3 +102,51 @@ def _condition_json(item: ConditionScore) -> dict[str, Any]:
             for c in item.contributions
         ],
     }
+
+
+def to_json_line(knowledge: Knowledge, assessment: Assessment, source: str) -> str:
+    """``to_json`` serialised as one line, built from cached fragments.
+
+    In a batch the same reasons recur in every file, so each condition's and each
+    finding's JSON text is made once and reused; the result parses to exactly
+    ``to_json``'s object (a test holds the two together).
+    """
+    import json
+
+    top = to_json_head(knowledge, assessment, source)
+    conditions = ", ".join(_condition_line(c) for c in assessment.conditions)
+    disclaimer = json.dumps(knowledge.settings.disclaimer, ensure_ascii=False)
+    return f'{top[:-1]}, "conditions": [{conditions}], "disclaimer": {disclaimer}}}'
+
+
+def to_json_head(knowledge: Knowledge, assessment: Assessment, source: str) -> str:
+    """Everything in ``to_json`` before the conditions, as JSON text."""
+    import json
+
+    data = to_json(knowledge, assessment._replace(conditions=()), source)
+    del data["conditions"], data["disclaimer"]
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _condition_line(item: ConditionScore) -> str:
+    why = ", ".join(
+        _why_line(c.because, c.weight, tuple(c.answers.items())) for c in item.contributions
+    )
+    score = round(item.score, 4)
+    return f'{_condition_head(item.id, item.name)}, "score": {score!r}, "strength": "{strength(item.score)}", "why": [{why}]}}'
+
+
+@functools.lru_cache(maxsize=256)
+def _condition_head(cid: str, name: str) -> str:
+    import json
+
+    return json.dumps({"id": cid, "name": name}, ensure_ascii=False)[:-1]
+
+
+@functools.lru_cache(maxsize=16384)
+def _why_line(because: str, weight: float, answers: tuple[tuple[str, Any], ...]) -> str:
+    import json
+
+    return json.dumps(
+        {"because": because, "weight": weight, "answers": dict(answers)}, ensure_ascii=False
+    )

@@ -149,5 +149,21 @@ def test_never_below_the_contracts_independent_floor(
     assert assess(KNOWLEDGE, answers).verdict.rank >= Verdict(floor).rank
 
 
+@SETTINGS
+@given(answer_sets, st.text(max_size=30))
+def test_the_fast_json_line_is_exactly_the_contract_object(
+    answers: dict[str, Any], source: str
+) -> None:
+    import json
+
+    from backcheck.render import render_json
+    from backcheck.report import to_json
+
+    assessment = assess(KNOWLEDGE, answers)
+    line = render_json(KNOWLEDGE, assessment, source)
+    assert "\n" not in line
+    assert json.loads(line) == json.loads(json.dumps(to_json(KNOWLEDGE, assessment, source)))
+
+
 def test_the_shipped_knowledge_is_what_the_properties_ran_on(knowledge: Knowledge) -> None:
     assert knowledge.warning_signs.keys() == KNOWLEDGE.warning_signs.keys()
