@@ -132,8 +132,9 @@ def _condition_line(item: ConditionScore) -> str:
     why = ", ".join(
         _why_line(c.because, c.weight, tuple(c.answers.items())) for c in item.contributions
     )
+    head = _condition_head(item.id, item.name)
     score = round(item.score, 4)
-    return f'{_condition_head(item.id, item.name)}, "score": {score!r}, "strength": "{strength(item.score)}", "why": [{why}]}}'
+    return f'{head}, "score": {score!r}, "strength": "{strength(item.score)}", "why": [{why}]}}'
 
 
 @functools.lru_cache(maxsize=256)
