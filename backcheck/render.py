@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from backcheck.knowledge import Knowledge, Verdict
 from backcheck.report import SHOWN_CONDITIONS, answer_lines, self_help, strength, to_json_line
-from backcheck.style import VERDICT_STYLE, VERDICT_WORD, bullets
+from backcheck.style import VERDICT_STYLE, VERDICT_WORD, bullet_text, bullets
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -62,66 +62,71 @@ def shown_reasons(assessment: Assessment) -> list[Reason]:
 def render_summary(
     console: Console, knowledge: Knowledge, assessment: Assessment, answers: Answers, source: str
 ) -> None:
-    """The human summary, led by the verdict."""
+    """The human summary, led by the verdict (built as one text, printed at once)."""
     from rich.markup import escape
-    from rich.table import Table
+    from rich.text import Text
 
     if source:
         console.print(f"[dim]{escape(source)}[/dim]")
     render_verdict_banner(console, knowledge, assessment.verdict)
+    out = Text()
 
-    console.print("\n[bold]Why this advice[/bold]")
+    def section(title: str, items: list[str], markers: list[str] | None = None) -> None:
+        out.append_text(Text.from_markup(f"\n{title}\n"))
+        out.append_text(bullet_text(console, items, markers=markers))
+
     reasons = shown_reasons(assessment)
     leading = [r for r in reasons if r.level == assessment.verdict]
-    if leading:
-        bullets(console, [f"[bold]{r.title}[/bold]: {r.why}" for r in leading])
-    else:
-        bullets(console, ["No warning sign was found in your answers."])
+    section(
+        "[bold]Why this advice[/bold]",
+        [f"[bold]{r.title}[/bold]: {r.why}" for r in leading]
+        or ["No warning sign was found in your answers."],
+    )
     also = [r for r in reasons if r.level != assessment.verdict]
     if also:
-        console.print("\n[bold]Also noted[/bold]")
-        bullets(console, [f"{r.title} ({VERDICT_WORD[r.level].lower()})" for r in also])
+        section(
+            "[bold]Also noted[/bold]",
+            [f"{r.title} ({VERDICT_WORD[r.level].lower()})" for r in also],
+        )
     if assessment.not_ruled_out:
-        console.print("\n[bold]Not ruled out[/bold] (some questions were not answered)")
-        bullets(
-            console,
+        section(
+            "[bold]Not ruled out[/bold] (some questions were not answered)",
             [
                 f"If you have this: {s.title} ({VERDICT_WORD[s.level].lower()})"
                 for s in assessment.not_ruled_out
             ],
         )
 
-    console.print("\n[bold]Possible causes[/bold] (best match first)")
-    table = Table(show_header=True, header_style="bold", box=None, padding=(0, 1))
-    table.add_column("#", justify="right")
-    table.add_column("Condition", ratio=2)
-    table.add_column("Match", no_wrap=True)
-    table.add_column("Because", ratio=3)
-    for index, item in enumerate(assessment.top(SHOWN_CONDITIONS), start=1):
-        raised = [c.because for c in item.contributions if c.weight > 0][:2]
-        table.add_row(
-            str(index),
-            item.name,
-            f"{item.score:.0%} {strength(item.score)}",
-            "; ".join(raised) or "-",
+    top = assessment.top(SHOWN_CONDITIONS)
+    causes = []
+    for item in top:
+        raised = "; ".join([c.because for c in item.contributions if c.weight > 0][:2])
+        line = f"[bold]{escape(item.name)}[/bold]: {item.score:.0%}, {strength(item.score)}"
+        causes.append(f"{line}\n[dim]{escape(raised)}[/dim]" if raised else line)
+    section(
+        "[bold]Possible causes[/bold] (best match first)",
+        causes,
+        markers=[f"{n}." for n in range(1, len(top) + 1)],
+    )
+    out.append_text(
+        Text.from_markup(
+            f"  [dim]More on one: backcheck lookup {assessment.conditions[0].id}[/dim]\n"
         )
-    console.print(table)
-    console.print(f"  [dim]More on one: backcheck lookup {assessment.conditions[0].id}[/dim]")
+    )
 
     tips = self_help(knowledge, assessment)
     if tips and assessment.verdict != Verdict.EMERGENCY:
-        console.print("\n[bold]What may help meanwhile[/bold]")
-        bullets(console, tips[:6])
+        section("[bold]What may help meanwhile[/bold]", [escape(t) for t in tips[:6]])
 
     lines = answer_lines(knowledge, answers, brief=True)
     if assessment.not_assessed:
         missing = ", ".join(knowledge.questions[q].short.lower() for q in assessment.not_assessed)
         lines.append(("Not answered", missing))
     if lines:
-        console.print("\n[bold]What to tell the doctor[/bold]")
-        bullets(console, [f"{q}: {escape(a)}" for q, a in lines])
+        section("[bold]What to tell the doctor[/bold]", [f"{q}: {escape(a)}" for q, a in lines])
 
-    console.print(f"\n[italic]{knowledge.settings.disclaimer}[/italic]")
+    out.append_text(Text.from_markup(f"\n[italic]{knowledge.settings.disclaimer}[/italic]"))
+    console.print(out)
 
 
 def render_markdown(

@@ -8,6 +8,7 @@ from backcheck.knowledge import Verdict
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
 VERDICT_STYLE = {
     Verdict.EMERGENCY: "bold white on red",
@@ -23,13 +24,31 @@ VERDICT_WORD = {
 }
 
 
-def bullets(console: Console, items: list[str], indent: int = 2) -> None:
-    """A list whose wrapped lines stay indented under their text."""
-    from rich.table import Table
+def bullets(
+    console: Console, items: list[str], indent: int = 2, markers: list[str] | None = None
+) -> None:
+    """Print a list whose wrapped lines stay indented under their text (markup allowed)."""
+    console.print(bullet_text(console, items, indent, markers), end="", soft_wrap=True)
 
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(width=indent + 1, justify="right")
-    grid.add_column()
-    for item in items:
-        grid.add_row("-", item)
-    console.print(grid)
+
+def bullet_text(
+    console: Console, items: list[str], indent: int = 2, markers: list[str] | None = None
+) -> Text:
+    """The list as one Text, wrapped to the console with a hanging indent.
+
+    Built on Text.wrap rather than a table: the same look at a fraction of the start-up.
+    """
+    from rich.text import Text
+
+    marks = markers or ["-"] * len(items)
+    hang = max(len(m) for m in marks) + 1 if marks else 2
+    width = max(console.width - indent - hang, 20)
+    out = Text()
+    for mark, item in zip(marks, items, strict=True):
+        lines = Text.from_markup(item).wrap(console, width)
+        for number, line in enumerate(lines):
+            lead = mark.rjust(hang - 1) + " " if number == 0 else " " * hang
+            out.append(" " * indent + lead)
+            out.append_text(line)
+            out.append("\n")
+    return out

@@ -1,5 +1,7 @@
 """The small test language that warning signs and findings use (see data/README.md).
 
+The node types are NamedTuples, like the knowledge entries, because they are cheap to
+define and to load from the cache; code tells them apart by type, never by equality.
 Tests are evaluated in three-valued logic: an unanswered question is unknown
 (``None``), never "no", so a warning sign that missing answers could still set is
 "not ruled out" rather than silently false.
@@ -8,7 +10,7 @@ Tests are evaluated in three-valued logic: an unanswered question is unknown
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 Answer = str | tuple[str, ...] | int
 # A question maps to None when it was asked and left unanswered ("not sure").
@@ -16,8 +18,7 @@ Answers = Mapping[str, Answer | None]
 Truth = bool | None
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
     """One question's answer is (or contains) one of ``values``, or lies in a range."""
 
     question: str
@@ -26,22 +27,19 @@ class Match:
     below: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class AllOf:
+class AllOf(NamedTuple):
     """Every part holds."""
 
     parts: tuple[When, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class AnyOf:
+class AnyOf(NamedTuple):
     """At least one part holds."""
 
     parts: tuple[When, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Not:
+class Not(NamedTuple):
     """The part does not hold."""
 
     part: When

@@ -1,9 +1,11 @@
 """Start-up time of backcheck against a minimal typer app, measured side by side.
 
 The floor is a one-command typer app that imports yaml and prints one line with rich,
-run by the same interpreter and typer (backcheck pins typer 0.25.x). Each round runs
+run by the same interpreter and typer (backcheck pins typer 0.25.x). backcheck is
+measured as a user has it: built as a wheel and installed (with its bytecode compiled)
+into a fresh virtual environment that shares this one's dependencies. Each round runs
 every command once, in turn, so machine noise hits them alike. Prints medians, spread
-and each command's median ratio to the floor (target: at most 1.2).
+and the median of the per-round ratios to the floor (target: at most 1.2).
 
     python benchmarks/startup.py [--rounds 21]
 """
@@ -39,9 +41,52 @@ app()
 """
 
 
-def backcheck_command() -> list[str]:
-    script = Path(sys.executable).parent / "backcheck"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "backcheck"]
+def install_wheel(work: Path) -> Path:
+    """Build backcheck's wheel and install it into a new venv; returns that venv's python."""
+    import sysconfig
+    import venv
+
+    dist = work / "dist"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(dist),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    env_dir = work / "venv"
+    venv.EnvBuilder(with_pip=False).create(env_dir)
+    python = env_dir / "bin" / "python"
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    Path(site, "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+    wheel = next(dist.glob("backcheck-*.whl"))
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--no-deps",
+            "-q",
+            str(wheel),
+        ],
+        check=True,
+    )
+    return python
 
 
 def time_once(argv: list[str], env: dict[str, str]) -> float:
@@ -61,9 +106,10 @@ def main() -> None:
     minimal = work / "minimal.py"
     minimal.write_text(MINIMAL_APP, encoding="utf-8")
     env = {**os.environ, "BACKCHECK_CACHE_DIR": str(work / "cache"), "NO_COLOR": "1"}
-    backcheck = backcheck_command()
+    python = install_wheel(work)
+    backcheck = [str(python.parent / "backcheck")]
     commands = {
-        "minimal typer app (floor)": [sys.executable, str(minimal)],
+        "minimal typer app (floor)": [str(python), str(minimal)],
         "backcheck lookup sciatica": [*backcheck, "lookup", "sciatica"],
         "backcheck run (one file)": [*backcheck, "run", str(ROOT / "examples" / "sciatica.yaml")],
         "backcheck --help": [*backcheck, "--help"],
@@ -77,7 +123,7 @@ def main() -> None:
             times[name].append(time_once(argv, env))
     shutil.rmtree(work, ignore_errors=True)
 
-    floor = statistics.median(times["minimal typer app (floor)"])
+    floor_times = times["minimal typer app (floor)"]
     cpu = os.cpu_count()
     print(
         f"Python {sys.version.split()[0]}, typer {typer.__version__}, {cpu} CPUs, "
@@ -86,7 +132,7 @@ def main() -> None:
     print(f"{'command':32} {'median':>8} {'min':>8} {'max':>8} {'IQR':>8} {'ratio':>6}")
     for name, values in times.items():
         q = statistics.quantiles(values, n=4)
-        ratio = statistics.median(values) / floor
+        ratio = statistics.median(v / f for v, f in zip(values, floor_times, strict=True))
         print(
             f"{name:32} {statistics.median(values) * 1000:7.1f}ms {min(values) * 1000:7.1f}ms "
             f"{max(values) * 1000:7.1f}ms {(q[2] - q[0]) * 1000:7.1f}ms {ratio:6.2f}"
