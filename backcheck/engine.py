@@ -119,66 +119,90 @@ def not_assessed(knowledge: Knowledge, answers: Answers) -> tuple[Question, ...]
 
 
 def rank_conditions(knowledge: Knowledge, answers: Answers) -> tuple[ConditionScore, ...]:
-    """Every condition scored from 0 to 1, best first; ties go to the higher prior, then the id."""
-    scored = [(score_condition(c, answers), c) for c in knowledge.conditions.values()]
+    """Every condition scored from 0 to 1, best first; ties go to the higher prior, then the id.
+
+    Naive-Bayes log-odds per condition: the prior odds (shifted by age), plus the weight of
+    every finding that holds. Findings are looked up from the answers given (see _Index),
+    so the work grows with the findings that fire, not with all the findings there are.
+    """
+    index = _index_of(knowledge)
+    hits: list[list[int]] = [[] for _ in index.conditions]
+    for question, answer in answers.items():
+        if answer is None or type(answer) is int:
+            continue
+        for option in (answer,) if type(answer) is str else answer:  # type: ignore[union-attr]
+            for ci, fi in index.by_answer.get((question, option), ()):
+                hits[ci].append(fi)
+    for ci, fi in index.others:
+        if evaluate(index.findings[ci][fi][1], answers) is True:
+            hits[ci].append(fi)
+
+    age = answers.get("age")
+    scored = []
+    for ci, condition in enumerate(index.conditions):
+        odds = condition.prior / (1 - condition.prior)
+        if isinstance(age, int):
+            for band in condition.age_odds:
+                if band.applies(age):
+                    odds *= band.factor
+        log_odds = math.log(odds)
+        contributions = []
+        for fi in sorted(set(hits[ci])):  # in the knowledge's order, as a reader adds them up
+            tested, test, weight, because = index.findings[ci][fi]
+            log_odds += weight
+            given = {tested: answers[tested]} if tested else matched_answers(test, answers)
+            contributions.append(Contribution(because, weight, given))  # type: ignore[arg-type]
+        contributions.sort(key=lambda c: -abs(c.weight))
+        item = ConditionScore(
+            condition.id, condition.name, _sigmoid(log_odds), tuple(contributions)
+        )
+        scored.append((item, condition))
     scored.sort(key=lambda pair: (-pair[0].score, -pair[1].prior, pair[1].id))
     return tuple(item for item, _ in scored)
 
 
-def score_condition(condition: Condition, answers: Answers) -> ConditionScore:
-    """Naive-Bayes log-odds: prior odds (shifted by age) plus the weights of findings that hold."""
-    odds = condition.prior / (1 - condition.prior)
-    age = answers.get("age")
-    if isinstance(age, int):
-        for band in condition.age_odds:
-            if band.applies(age):
-                odds *= band.factor
-    log_odds = math.log(odds)
-    contributions = []
-    get = answers.get
-    for question, values, test, weight, because in _plain_findings(condition):
-        if question is not None:  # one answer tested for options: checked inline, for speed
-            answer = get(question)
-            if answer is None:
-                continue
-            if type(answer) is str:
-                if answer not in values:
-                    continue
-            elif values.isdisjoint(answer):  # type: ignore[arg-type]
-                continue
-            log_odds += weight
-            contributions.append(Contribution(because, weight, {question: answer}))
-        elif evaluate(test, answers) is True:
-            log_odds += weight
-            contributions.append(Contribution(because, weight, matched_answers(test, answers)))
-    contributions.sort(key=lambda c: -abs(c.weight))
-    return ConditionScore(condition.id, condition.name, _sigmoid(log_odds), tuple(contributions))
+class _Index(NamedTuple):
+    """The knowledge's findings arranged for scoring many answer sets quickly."""
+
+    conditions: tuple[Condition, ...]
+    # per condition, per finding: (its question if it tests options of one answer, the
+    # test, weight, because)
+    findings: tuple[tuple[tuple[str | None, When, float, str], ...], ...]
+    # (question, option) -> the (condition, finding) pairs that this answer makes hold
+    by_answer: dict[tuple[str, str], tuple[tuple[int, int], ...]]
+    # findings that need the full test (ranges, all/any/not)
+    others: tuple[tuple[int, int], ...]
 
 
-_PlainFinding = tuple[str | None, frozenset[str], When, float, str]
-_plain_cache: dict[int, tuple[Condition, tuple[_PlainFinding, ...]]] = {}
+_last_index: tuple[Knowledge, _Index] | None = None
 
 
-def _plain_findings(condition: Condition) -> tuple[_PlainFinding, ...]:
-    """The findings as plain tuples, with the question and options set out for option tests.
-
-    A batch scores thousands of files against the same conditions; unpacking plain tuples
-    avoids most attribute look-ups. Cached per condition object (checked by identity).
-    """
-    cached = _plain_cache.get(id(condition))
-    if cached is not None and cached[0] is condition:
-        return cached[1]
-    plain = []
-    for finding in (*condition.findings, *condition.against):
-        test = finding.when
-        simple = (
-            type(test) is Match and test.values and test.at_least is None and test.below is None
-        )
-        question = test.question if simple else None  # type: ignore[union-attr]
-        values = test.values if simple else frozenset()  # type: ignore[union-attr]
-        plain.append((question, values, test, finding.weight, finding.because))
-    _plain_cache[id(condition)] = (condition, tuple(plain))
-    return tuple(plain)
+def _index_of(knowledge: Knowledge) -> _Index:
+    """The index for ``knowledge``, built once per knowledge object."""
+    global _last_index
+    if _last_index is not None and _last_index[0] is knowledge:
+        return _last_index[1]
+    conditions = tuple(knowledge.conditions.values())
+    findings = []
+    by_answer: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    others = []
+    for ci, condition in enumerate(conditions):
+        rows = []
+        for fi, finding in enumerate((*condition.findings, *condition.against)):
+            test = finding.when
+            simple = type(test) is Match and bool(test.values)
+            rows.append((test.question if simple else None, test, finding.weight, finding.because))  # type: ignore[union-attr]
+            if simple:
+                for option in test.values:  # type: ignore[union-attr]
+                    by_answer.setdefault((test.question, option), []).append((ci, fi))  # type: ignore[union-attr]
+            else:
+                others.append((ci, fi))
+        findings.append(tuple(rows))
+    index = _Index(
+        conditions, tuple(findings), {k: tuple(v) for k, v in by_answer.items()}, tuple(others)
+    )
+    _last_index = (knowledge, index)
+    return index
 
 
 def _sigmoid(x: float) -> float:

@@ -144,7 +144,7 @@ def _condition_head(cid: str, name: str) -> str:
     return json.dumps({"id": cid, "name": name}, ensure_ascii=False)[:-1]
 
 
-@functools.lru_cache(maxsize=16384)
+@functools.lru_cache(maxsize=2048)
 def _why_line(because: str, weight: float, answers: tuple[tuple[str, Any], ...]) -> str:
     import json
 

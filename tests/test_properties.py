@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from types import ModuleType
 from typing import Any
 
@@ -163,6 +164,42 @@ def test_the_fast_json_line_is_exactly_the_contract_object(
     line = render_json(KNOWLEDGE, assessment, source)
     assert "\n" not in line
     assert json.loads(line) == json.loads(json.dumps(to_json(KNOWLEDGE, assessment, source)))
+
+
+def _reference_ranking(answers: dict[str, Any]) -> list[tuple[str, float, list[tuple[str, float]]]]:
+    """The scoring model written as plainly as possible: each finding tested in turn."""
+    import math
+
+    rows = []
+    for condition in KNOWLEDGE.conditions.values():
+        odds = condition.prior / (1 - condition.prior)
+        age = answers.get("age")
+        if isinstance(age, int):
+            for band in condition.age_odds:
+                if band.applies(age):
+                    odds *= band.factor
+        log_odds = math.log(odds)
+        held = []
+        for finding in (*condition.findings, *condition.against):
+            if evaluate(finding.when, answers) is True:
+                log_odds += finding.weight
+                held.append((finding.because, finding.weight))
+        held.sort(key=lambda pair: -abs(pair[1]))
+        rows.append((condition, 1 / (1 + math.exp(-log_odds)), held))
+    rows.sort(key=lambda r: (-r[1], -r[0].prior, r[0].id))
+    return [(c.id, score, held) for c, score, held in rows]
+
+
+@SETTINGS
+@given(answer_sets)
+def test_the_indexed_ranking_equals_the_plain_model(answers: dict[str, Any]) -> None:
+    ranking = assess(KNOWLEDGE, answers).conditions
+    mine = [(c.id, c.score, [(x.because, x.weight) for x in c.contributions]) for c in ranking]
+    reference = _reference_ranking(answers)
+    assert [m[0] for m in mine] == [r[0] for r in reference]
+    for (_, score, held), (_, expected, expected_held) in zip(mine, reference, strict=True):
+        assert math.isclose(score, expected, rel_tol=1e-12, abs_tol=1e-15)
+        assert held == expected_held
 
 
 def test_the_shipped_knowledge_is_what_the_properties_ran_on(knowledge: Knowledge) -> None:
