@@ -387,7 +387,8 @@ class _Builder:
     def question_branches(self, raw: Any) -> None:
         """Parse `asked_if` once every question is known (it may name later ones)."""
         for where, item in self.entries(raw, "questions"):
-            if isinstance(item, dict) and "asked_if" in item and item.get("id") in self.questions:
+            qid = item.get("id") if isinstance(item, dict) else None
+            if isinstance(qid, str) and "asked_if" in item and qid in self.questions:
                 test = self.when(item["asked_if"], f"{where}.asked_if")
                 q = self.questions[item["id"]]
                 self.questions[q.id] = q._replace(asked_if=test)
@@ -395,7 +396,11 @@ class _Builder:
     def interview(self, raw: Any) -> tuple[Step, ...]:
         steps: list[Step] = []
         covered: list[str] = []
-        for index, item in enumerate(raw.get("interview", []) if isinstance(raw, dict) else []):
+        listed = raw.get("interview", []) if isinstance(raw, dict) else []
+        if not isinstance(listed, list):
+            self.problem("interview", "must be a list of steps")
+            listed = []
+        for index, item in enumerate(listed):
             where = f"interview[{index}]"
             if isinstance(item, dict) and "question" in item:
                 fields = self.entry(item, where, ("question",))
@@ -513,8 +518,12 @@ class _Builder:
         return tuple(out)
 
     def age_odds(self, fields: dict[str, Any], where: str) -> tuple[AgeOdds, ...]:
-        out = []
-        for index, item in enumerate(fields.get("age_odds") or []):
+        out: list[AgeOdds] = []
+        bands = fields.get("age_odds") or []
+        if not isinstance(bands, list):
+            self.problem(f"{where}.age_odds", "must be a list of age bands")
+            return ()
+        for index, item in enumerate(bands):
             awhere = f"{where}.age_odds[{index}]"
             entry = self.entry(item, awhere, ("factor",), ("at_least", "below"))
             if entry is None:
@@ -559,7 +568,7 @@ class _Builder:
                     f"{where}.prevalence",
                     f"{fields.get('prevalence')!r}; allowed: {', '.join(PREVALENCE_BANDS)}",
                 )
-            if fields.get("category") not in categories:
+            if not isinstance(fields.get("category"), str) or fields["category"] not in categories:
                 self.problem(
                     f"{where}.category",
                     f"unknown category {fields.get('category')!r}"
