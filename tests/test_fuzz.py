@@ -193,3 +193,42 @@ def test_generated_knowledge_files(tmp_path_factory: Any, doc: Any) -> None:
     path = tmp_path_factory.mktemp("k") / "k.yaml"
     path.write_text(yaml.safe_dump(doc), encoding="utf-8")
     _check(CliRunner().invoke(app, ["--knowledge", str(path), "lookup", "ms"]), (1,))
+
+
+HOSTILE_VALUES = [[], {}, 7, None, [[]], {"any": []}]
+
+
+def test_every_field_of_every_section_rejects_hostile_values() -> None:
+    """Each field of each section's first entry, set to a wrong shape: a report, not a crash."""
+    import copy
+
+    cases = 0
+    for section, items in SHIPPED.items():
+        targets: list[tuple[Any, Any]] = [(SHIPPED, section)]
+        if isinstance(items, list) and isinstance(items[0], dict):
+            targets += [((section, 0), key) for key in items[0]]
+        elif isinstance(items, dict):
+            targets += [((section,), key) for key in items]
+        for where, key in targets:
+            for value in HOSTILE_VALUES:
+                data = copy.deepcopy(SHIPPED)
+                node = data
+                if where is not SHIPPED:
+                    for step in where:
+                        node = node[step]
+                node[key] = value
+                assert all(line.startswith("k.yaml: ") for line in _problems(data))
+                cases += 1
+    assert cases > 300
+
+
+def _problems(data: Any) -> list[str]:
+    """The problem lines for a knowledge mapping (none when it is valid)."""
+    from backcheck.errors import KnowledgeError
+    from backcheck.loading import build_knowledge
+
+    try:
+        build_knowledge(data, source="k.yaml")
+    except KnowledgeError as exc:
+        return exc.lines()
+    return []
