@@ -9,7 +9,7 @@ from typing import Any
 
 from backcheck.errors import InputError
 from backcheck.knowledge import Knowledge, Question
-from backcheck.loading import did_you_mean
+from backcheck.suggest import did_you_mean
 from backcheck.when import Answer, Answers
 from backcheck.yamlio import MAX_ANSWER_FILE_BYTES, decode, parse_text, read_text
 

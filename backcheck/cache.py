@@ -9,7 +9,6 @@ are read only when the user owns them and nobody else can write them; any proble
 from __future__ import annotations
 
 import os
-import pickle
 import sys
 import zlib
 from pathlib import Path
@@ -68,8 +67,11 @@ def load_cached(key: str) -> Knowledge | None:
             if info.st_uid != os.getuid() or info.st_mode & 0o022:
                 return None
             # Only the user can have written this file, so unpickling it is as safe as the code.
-            knowledge = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+            # The C unpickler alone: importing `pickle` would cost more than the load itself.
+            import _pickle
+
+            knowledge = _pickle.load(handle)
+    except Exception:  # a damaged cache is never an error: the file is parsed instead
         return None
     return knowledge if isinstance(knowledge, Knowledge) else None
 
@@ -84,6 +86,8 @@ def store(key: str, knowledge: Knowledge) -> None:
         final = folder / f"knowledge-{key}.pickle"
         temporary = folder / f".{key}.{os.getpid()}.tmp"
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        import pickle
+
         with os.fdopen(fd, "wb") as handle:
             pickle.dump(knowledge, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, final)

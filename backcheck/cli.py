@@ -84,7 +84,7 @@ def handle_errors(command: F) -> F:
 
 def knowledge_of(ctx: typer.Context) -> Knowledge:
     """The knowledge file chosen with --knowledge, or the shipped one; loaded once."""
-    from backcheck.loading import load_knowledge
+    from backcheck.source import load_knowledge
 
     state: dict[str, Any] = ctx.ensure_object(dict)
     if "knowledge" not in state:
@@ -256,7 +256,7 @@ def validate(
     ),
 ) -> None:
     """Check a knowledge file: YAML, fields, ids and every reference."""
-    from backcheck.loading import load_knowledge
+    from backcheck.source import load_knowledge
 
     path = file or ctx.ensure_object(dict).get("knowledge_path")
     knowledge = load_knowledge(path)

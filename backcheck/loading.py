@@ -1,12 +1,15 @@
-"""Load and validate the knowledge file: every problem found, named by entry."""
+"""Validate the knowledge file and build the model: every problem found, named by entry.
+
+Reading the file and the cache is in ``backcheck.source``; this module is needed only
+when a knowledge file is new or changed.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
-from backcheck.errors import InputError, KnowledgeError
+from backcheck.errors import KnowledgeError
 from backcheck.knowledge import (
     QUESTION_TYPES,
     AgeOdds,
@@ -24,8 +27,8 @@ from backcheck.knowledge import (
     VerdictInfo,
     WarningSign,
 )
+from backcheck.suggest import did_you_mean
 from backcheck.when import AllOf, AnyOf, Match, Not, When
-from backcheck.yamlio import MAX_KNOWLEDGE_FILE_BYTES, parse_text, read_text
 
 MAX_WEIGHT = 3.0
 PREVALENCE_BANDS = ("very common", "common", "uncommon", "rare", "very rare")
@@ -42,46 +45,6 @@ _TOP = {
     "doctor_tests": True,
     "conditions": True,
 }
-
-
-def did_you_mean(word: object, choices: Iterable[str]) -> str:
-    """A ' (did you mean X?)' suffix, or '' when nothing is close."""
-    import difflib
-
-    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]}?)" if close else ""
-
-
-def default_knowledge_path() -> Path:
-    """The shipped knowledge file: inside the wheel, or data/ in a source checkout."""
-    package_dir = Path(__file__).resolve().parent
-    bundled = package_dir / "data" / "knowledge.yaml"
-    if bundled.is_file():
-        return bundled
-    return package_dir.parent / "data" / "knowledge.yaml"
-
-
-def load_knowledge(path: Path | None = None) -> Knowledge:
-    """Read, parse and validate a knowledge file (the shipped one by default)."""
-    path = path or default_knowledge_path()
-    label = str(path)
-    try:
-        text = read_text(path, label=label, limit=MAX_KNOWLEDGE_FILE_BYTES)
-    except InputError as exc:
-        raise KnowledgeError(label, [str(exc).removeprefix(f"{label}: ")]) from None
-    from backcheck import cache
-
-    key = cache.cache_key(label, text)
-    cached = cache.load_cached(key)
-    if cached is not None:
-        return cached
-    try:
-        raw = parse_text(text, json_first=path.suffix == ".json")
-    except ValueError as exc:
-        raise KnowledgeError(label, [str(exc)]) from None
-    knowledge = build_knowledge(raw, source=label)
-    cache.store(key, knowledge)
-    return knowledge
 
 
 def build_knowledge(raw: Any, *, source: str) -> Knowledge:

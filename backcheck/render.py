@@ -72,7 +72,7 @@ def render_summary(
     out = Text()
 
     def section(title: str, items: list[str], markers: list[str] | None = None) -> None:
-        out.append_text(Text.from_markup(f"\n{title}\n"))
+        out.append_text(Text.from_markup(f"\n{title}\n", emoji=False))
         out.append_text(bullet_text(console, items, markers=markers))
 
     reasons = shown_reasons(assessment)
@@ -125,8 +125,8 @@ def render_summary(
     if lines:
         section("[bold]What to tell the doctor[/bold]", [f"{q}: {escape(a)}" for q, a in lines])
 
-    out.append_text(Text.from_markup(f"\n[italic]{knowledge.settings.disclaimer}[/italic]"))
-    console.print(out)
+    console.print(out, end="", soft_wrap=True)  # already wrapped: print it as it is
+    console.print(f"\n[italic]{knowledge.settings.disclaimer}[/italic]")
 
 
 def render_markdown(

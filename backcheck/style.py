@@ -45,7 +45,7 @@ def bullet_text(
     width = max(console.width - indent - hang, 20)
     out = Text()
     for mark, item in zip(marks, items, strict=True):
-        lines = Text.from_markup(item).wrap(console, width)
+        lines = Text.from_markup(item, emoji=False).wrap(console, width)
         for number, line in enumerate(lines):
             lead = mark.rjust(hang - 1) + " " if number == 0 else " " * hang
             out.append(" " * indent + lead)

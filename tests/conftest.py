@@ -20,7 +20,7 @@ os.environ["BACKCHECK_CACHE_DIR"] = tempfile.mkdtemp(prefix="backcheck-test-cach
 from typer.testing import CliRunner
 
 from backcheck.knowledge import Knowledge
-from backcheck.loading import load_knowledge
+from backcheck.source import load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

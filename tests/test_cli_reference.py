@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from backcheck import __version__
 from backcheck.cli import app
-from backcheck.loading import default_knowledge_path
+from backcheck.source import default_knowledge_path
 
 
 @pytest.mark.parametrize(

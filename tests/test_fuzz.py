@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
 from backcheck.cli import app
-from backcheck.loading import default_knowledge_path
+from backcheck.source import default_knowledge_path
 from backcheck.yamlio import MAX_ANSWER_FILE_BYTES
 
 FUZZ = settings(max_examples=150, deadline=5000, suppress_health_check=list(HealthCheck))

@@ -11,7 +11,7 @@ import yaml
 
 from backcheck.errors import KnowledgeError
 from backcheck.knowledge import Knowledge
-from backcheck.loading import default_knowledge_path, load_knowledge
+from backcheck.source import default_knowledge_path, load_knowledge
 from backcheck.when import questions_in
 
 SHIPPED = default_knowledge_path()

@@ -77,7 +77,7 @@ def test_the_wheel_ships_the_knowledge(tmp_path: Path) -> None:
     elsewhere.mkdir()
     env = {**os.environ, "PYTHONPATH": ""}
     where = subprocess.run(
-        [str(python), "-c", "import backcheck.loading as l; print(l.default_knowledge_path())"],
+        [str(python), "-c", "import backcheck.source as s; print(s.default_knowledge_path())"],
         cwd=elsewhere,
         capture_output=True,
         text=True,

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from backcheck.engine import assess
 from backcheck.knowledge import Knowledge, Question, Verdict
-from backcheck.loading import load_knowledge
+from backcheck.source import load_knowledge
 from backcheck.when import AllOf, AnyOf, Match, Not, When, evaluate
 
 KNOWLEDGE = load_knowledge()

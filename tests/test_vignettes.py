@@ -90,7 +90,7 @@ def test_eval_shows_what_an_edit_changed(
 ) -> None:
     import yaml
 
-    from backcheck.loading import default_knowledge_path
+    from backcheck.source import default_knowledge_path
 
     data = yaml.safe_load(default_knowledge_path().read_text(encoding="utf-8"))
     for sign in data["warning_signs"]:
