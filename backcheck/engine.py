@@ -6,7 +6,7 @@ import math
 from typing import NamedTuple
 
 from backcheck.knowledge import Condition, Knowledge, Question, Verdict, WarningSign
-from backcheck.when import Answer, Answers, Match, When, evaluate, matched_answers, questions_in
+from backcheck.when import Answer, Answers, Match, When, evaluate, matched_answers
 
 
 class Reason(NamedTuple):
@@ -210,8 +210,3 @@ def _sigmoid(x: float) -> float:
         return 1 / (1 + math.exp(-x))
     e = math.exp(x)
     return e / (1 + e)
-
-
-def involved_questions(sign: WarningSign) -> tuple[str, ...]:
-    """The questions a warning sign reads, each once."""
-    return tuple(dict.fromkeys(questions_in(sign.when)))
