@@ -29,7 +29,6 @@ def write_private(path: Path, text: str, *, force: bool) -> None:
     except OSError as exc:
         raise InputError(f"{path}: cannot be written ({exc.strerror or exc})") from None
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        os.fchmod(
-            handle.fileno(), 0o600
-        )  # an existing file replaced with --force keeps no wider mode
+        if hasattr(os, "fchmod"):  # POSIX: a file replaced with --force keeps no wider mode
+            os.fchmod(handle.fileno(), 0o600)
         handle.write(text)
