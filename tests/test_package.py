@@ -102,3 +102,13 @@ def test_the_wheel_ships_the_knowledge(tmp_path: Path) -> None:
     )
     assert run.returncode == 0, run.stderr
     assert '"verdict": "see_doctor"' in run.stdout
+
+
+def test_an_editable_install_reads_the_live_knowledge_file() -> None:
+    """The README's test set-up installs with -e: edits to data/ must take effect at once."""
+    import backcheck
+    from backcheck.source import default_knowledge_path
+
+    assert Path(backcheck.__file__).resolve().parent == ROOT / "backcheck"
+    assert default_knowledge_path() == ROOT / "data" / "knowledge.yaml"
+    assert not (ROOT / "backcheck" / "data").exists()  # no stale copy can shadow data/
