@@ -315,15 +315,6 @@ def ask(
         )
 
 
-def main() -> None:
-    """Console-script entry point."""
-    try:
-        app()
-    except KeyboardInterrupt:
-        sys.stderr.write("\n")
-        sys.exit(ExitStatus.INTERRUPTED)
-
-
 class EvalFormat(StrEnum):
     """Output formats of `eval`."""
 
@@ -355,3 +346,12 @@ def eval_command(
         render_eval(stdout_console(), sets)
     if check and any(e.missed_targets() for e in sets.values()):
         raise typer.Exit(ExitStatus.ERROR)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("\n")
+        sys.exit(ExitStatus.INTERRUPTED)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from backcheck.knowledge import Knowledge, Verdict
 from backcheck.report import SHOWN_CONDITIONS, answer_lines, self_help, strength, to_json_line
-from backcheck.style import VERDICT_STYLE, VERDICT_WORD, bullet_text, bullets
+from backcheck.style import VERDICT_COLOUR, VERDICT_WORD, bullet_text, bullets
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from backcheck.when import Answers
 
 __all__ = [
-    "VERDICT_STYLE",
+    "VERDICT_COLOUR",
     "VERDICT_WORD",
     "bullets",
     "render_json",
@@ -40,9 +40,9 @@ def render_verdict_banner(console: Console, knowledge: Knowledge, verdict: Verdi
     body.append(info.advice)
     if verdict == Verdict.EMERGENCY:
         body.append(f"\n\n{knowledge.settings.emergency_hint}", style="bold")
-    style = VERDICT_STYLE[verdict].split(" on ")[-1]
+    title = f" {VERDICT_WORD[verdict]} "
     console.print(
-        Panel(body, title=f" {VERDICT_WORD[verdict]} ", title_align="left", border_style=style)
+        Panel(body, title=title, title_align="left", border_style=VERDICT_COLOUR[verdict])
     )
 
 

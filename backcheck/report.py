@@ -67,6 +67,15 @@ def self_help(knowledge: Knowledge, assessment: Assessment, n: int = 2) -> list[
 
 def to_json(knowledge: Knowledge, assessment: Assessment, source: str) -> dict[str, Any]:
     """The contract's section 5 object."""
+    return {
+        **_head_json(knowledge, assessment, source),
+        "conditions": [_condition_json(c) for c in assessment.conditions],
+        "disclaimer": knowledge.settings.disclaimer,
+    }
+
+
+def _head_json(knowledge: Knowledge, assessment: Assessment, source: str) -> dict[str, Any]:
+    """Everything in ``to_json`` before the conditions."""
     info = knowledge.verdicts[assessment.verdict]
     return {
         "schema_version": SCHEMA_VERSION,
@@ -85,8 +94,6 @@ def to_json(knowledge: Knowledge, assessment: Assessment, source: str) -> dict[s
         "not_ruled_out": [
             {"id": s.id, "level": s.level.value, "title": s.title} for s in assessment.not_ruled_out
         ],
-        "conditions": [_condition_json(c) for c in assessment.conditions],
-        "disclaimer": knowledge.settings.disclaimer,
     }
 
 
@@ -113,19 +120,10 @@ def to_json_line(knowledge: Knowledge, assessment: Assessment, source: str) -> s
     """
     import json
 
-    top = to_json_head(knowledge, assessment, source)
+    top = json.dumps(_head_json(knowledge, assessment, source), ensure_ascii=False)
     conditions = ", ".join(_condition_line(c) for c in assessment.conditions)
     disclaimer = json.dumps(knowledge.settings.disclaimer, ensure_ascii=False)
     return f'{top[:-1]}, "conditions": [{conditions}], "disclaimer": {disclaimer}}}'
-
-
-def to_json_head(knowledge: Knowledge, assessment: Assessment, source: str) -> str:
-    """Everything in ``to_json`` before the conditions, as JSON text."""
-    import json
-
-    data = to_json(knowledge, assessment._replace(conditions=()), source)
-    del data["conditions"], data["disclaimer"]
-    return json.dumps(data, ensure_ascii=False)
 
 
 def _condition_line(item: ConditionScore) -> str:

@@ -10,11 +10,12 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-VERDICT_STYLE = {
-    Verdict.EMERGENCY: "bold white on red",
-    Verdict.URGENT: "bold black on dark_orange",
-    Verdict.SEE_DOCTOR: "bold black on yellow",
-    Verdict.SELF_CARE: "bold black on green",
+# The colour of the verdict's frame; the verdict is always in words as well.
+VERDICT_COLOUR = {
+    Verdict.EMERGENCY: "red",
+    Verdict.URGENT: "dark_orange",
+    Verdict.SEE_DOCTOR: "yellow",
+    Verdict.SELF_CARE: "green",
 }
 VERDICT_WORD = {
     Verdict.EMERGENCY: "EMERGENCY",
