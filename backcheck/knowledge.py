@@ -103,6 +103,7 @@ class WarningSign(NamedTuple):
     why: str
     when: When
     conditions: tuple[str, ...] = ()
+    source: str = ""
 
 
 class Finding(NamedTuple):
@@ -111,6 +112,7 @@ class Finding(NamedTuple):
     when: When
     weight: float
     because: str
+    source: str = ""
 
 
 class AgeOdds(NamedTuple):
