@@ -194,7 +194,7 @@ def _run_files(
             print_error(str(exc))
             failures += 1
             continue
-        assessment = assess(knowledge, answer_file.answers)
+        assessment = assess(knowledge, answer_file.answers, answer_file.version)
         if worst is None or assessment.verdict.rank > worst.rank:
             worst = assessment.verdict
         source = answer_file.source

@@ -63,6 +63,8 @@ class Question(NamedTuple):
     max: int | None = None
     # The allowed answers in order: the option ids, or yes and no (set by the loader).
     option_ids: tuple[str, ...] = ()
+    # The answer-file version that first asks it (a version-1 file was never asked a 2).
+    since: int = 1
 
     def label_of(self, option_id: str, *, short: bool = False) -> str:
         """The wording a person sees for an option id."""
