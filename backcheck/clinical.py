@@ -147,7 +147,7 @@ class ClinicalReader(EntryReader):
         )  # fmt: skip
         out: dict[str, Condition] = {}
         for where, item in self.entries(raw, "conditions"):
-            fields = self.entry(item, where, required, ("age_odds",))
+            fields = self.entry(item, where, required, ("age_odds", "keywords"))
             if fields is None:
                 continue
             cid = self.ident(fields, where, set(out))
@@ -186,6 +186,7 @@ class ClinicalReader(EntryReader):
                 tests=self.texts(fields, "tests", where),
                 self_help=self.texts(fields, "self_help", where),
                 see_doctor_when=self.text(fields, "see_doctor_when", where),
+                keywords=self.texts(fields, "keywords", where),
             )
             self.refs(condition.triggers, triggers, f"{where}.triggers", "trigger")
             self.refs(condition.warning_signs, signs, f"{where}.warning_signs", "warning sign")

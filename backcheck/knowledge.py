@@ -152,6 +152,8 @@ class Condition(NamedTuple):
     tests: tuple[str, ...]
     self_help: tuple[str, ...]
     see_doctor_when: str
+    # Symptom words that are not a condition ("numbness", "lumbago") but lead to it in lookup.
+    keywords: tuple[str, ...] = ()
 
 
 class Trigger(NamedTuple):
