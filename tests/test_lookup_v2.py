@@ -36,7 +36,8 @@ def test_new_conditions_are_found_by_lay_names_and_typos(
     knowledge: Knowledge, query: str, condition: str
 ) -> None:
     found = find_condition(knowledge, query).condition
-    assert found is not None and found.id == condition
+    assert found is not None
+    assert found.id == condition
 
 
 @pytest.mark.parametrize(
