@@ -180,3 +180,40 @@ def test_an_unknown_version_is_refused_naming_the_file(tmp_path: Path, version: 
     message = str(info.value)
     assert str(path) in message
     assert "allowed: 1, 2" in message
+
+
+@pytest.mark.parametrize(
+    ("name", "verdict", "top3"),
+    [
+        ("v2-emergency-aneurysm.yaml", E, "aortic_aneurysm"),
+        ("v2-urgent-kidney-stone.yaml", U, "kidney_stone"),
+        ("v2-see-doctor-hip.yaml", S, "hip_osteoarthritis"),
+        ("v2-self-care-pregnancy.yaml", Verdict.SELF_CARE, "pregnancy_back_pain"),
+    ],
+)
+def test_the_version_2_examples_give_their_verdict(
+    knowledge: Knowledge, name: str, verdict: Verdict, top3: str
+) -> None:
+    from backcheck.answers import load_answer_file
+    from tests.conftest import EXAMPLES
+
+    answer_file = load_answer_file(str(EXAMPLES / name), knowledge)
+    assert answer_file.version == 2
+    result = assess(knowledge, answer_file.answers, answer_file.version)
+    assert result.verdict == verdict
+    assert result.not_asked == ()
+    assert top3 in [c.id for c in result.top(3)]
+
+
+def test_a_version_1_summary_names_the_checks_not_made(runner: Any) -> None:
+    from backcheck.cli import app
+    from tests.conftest import EXAMPLES
+
+    result = runner.invoke(app, ["run", str(EXAMPLES / "sciatica.yaml")])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    assert "Checks not made" in text
+    assert "chest pain or breathlessness" in text
+    assert "backcheck ask" in text
+    markdown = runner.invoke(app, ["run", "--format", "markdown", str(EXAMPLES / "sciatica.yaml")])
+    assert "## Checks not made" in markdown.stdout
