@@ -257,7 +257,7 @@ def test_back_from_the_emergency_advice_undoes_the_answer(knowledge: Knowledge) 
         *benign_until_red_flags(),
         {"bladder_bowel": "yes"},  # ticked by mistake
         {"bladder_bowel": "no"},
-        {q: "no" for q in BODY_FLAGS},
+        dict.fromkeys(BODY_FLAGS, "no"),
         {"injury": "fall"},
         {"age": 40},
         {"sex": "male"},
