@@ -16,6 +16,7 @@ from backcheck.yamlio import MAX_ANSWER_FILE_BYTES, decode, parse_text, read_tex
 # `id`, `story` and `expect` make every vignette a valid answer file; `run` ignores them.
 TOP_LEVEL_KEYS = ("answers", "version", "id", "story", "expect", "complete")
 STDIN = "-"
+SUPPORTED_VERSIONS = (1, 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +26,11 @@ class AnswerFile:
     source: str
     answers: Answers
     raw: dict[str, Any]
+
+    @property
+    def version(self) -> int:
+        """The contract version the person was asked by (a file without one is version 1)."""
+        return int(self.raw.get("version", 1))
 
 
 def read_answer_file(path: str) -> AnswerFile:
@@ -78,8 +84,9 @@ def _top_level(raw: Any, label: str) -> dict[str, Any]:
             )
     if "answers" not in raw:
         raise InputError(f"{label}: missing 'answers' (a mapping of question ids to answers)")
-    if raw.get("version", 1) != 1:
-        raise InputError(f"{label}: version: {raw['version']!r} is not supported; allowed: 1")
+    version = raw.get("version", 1)
+    if isinstance(version, bool) or version not in SUPPORTED_VERSIONS:
+        raise InputError(f"{label}: version: {version!r} is not supported; allowed: 1, 2")
     if raw["answers"] is None:
         raw["answers"] = {}
     if not isinstance(raw["answers"], dict):
@@ -173,7 +180,7 @@ def answers_to_file_data(
         if qid in answers:  # None is kept: asked, and left unanswered
             value = answers[qid]
             ordered[qid] = list(value) if isinstance(value, tuple) else value
-    data: dict[str, Any] = {"version": 1, "answers": ordered}
+    data: dict[str, Any] = {"version": 2, "answers": ordered}
     if not complete:
         data["complete"] = False
     return data

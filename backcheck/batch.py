@@ -30,7 +30,7 @@ def assess_to_json(knowledge: Knowledge, path: str) -> Result:
         answer_file = load_answer_file(path, knowledge)
     except InputError as exc:
         return None, str(exc), None
-    assessment = assess(knowledge, answer_file.answers)
+    assessment = assess(knowledge, answer_file.answers, answer_file.version)
     return render_json(knowledge, assessment, answer_file.source), None, assessment.verdict
 
 

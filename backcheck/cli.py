@@ -194,7 +194,7 @@ def _run_files(
             print_error(str(exc))
             failures += 1
             continue
-        assessment = assess(knowledge, answer_file.answers)
+        assessment = assess(knowledge, answer_file.answers, answer_file.version)
         if worst is None or assessment.verdict.rank > worst.rank:
             worst = assessment.verdict
         source = answer_file.source
@@ -228,6 +228,12 @@ def lookup(
     knowledge = knowledge_of(ctx)
     query = " ".join(name)
     result = find_condition(knowledge, query)
+    if result.symptom is not None:
+        out = stdout_console()
+        out.print(f"'{result.symptom}' is a symptom, not one condition. It can belong to:")
+        for item in result.suggestions:
+            out.print(f"  - {item.name} (backcheck lookup {item.id})")
+        return
     if result.condition is None:
         hint = ", ".join(f"{c.name} ({c.id})" for c in result.suggestions)
         print_error(

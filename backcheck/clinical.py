@@ -28,7 +28,7 @@ class ClinicalReader(EntryReader):
         out: dict[str, WarningSign] = {}
         for where, item in self.entries(raw, "warning_signs"):
             fields = self.entry(
-                item, where, ("id", "level", "title", "why", "when"), ("conditions",)
+                item, where, ("id", "level", "title", "why", "when"), ("conditions", "source")
             )
             if fields is None:
                 continue
@@ -46,6 +46,7 @@ class ClinicalReader(EntryReader):
                 why=self.text(fields, "why", where),
                 when=test,
                 conditions=self.texts(fields, "conditions", where),
+                source=self.text(fields, "source", where, default=""),
             )
         return out
 
@@ -86,7 +87,7 @@ class ClinicalReader(EntryReader):
         out = []
         for index, item in enumerate(raw):
             fwhere = f"{where}.{key}[{index}]"
-            entry = self.entry(item, fwhere, ("when", "weight", "because"))
+            entry = self.entry(item, fwhere, ("when", "weight", "because"), ("source",))
             if entry is None:
                 continue
             weight = entry.get("weight")
@@ -103,7 +104,9 @@ class ClinicalReader(EntryReader):
                 )
             test = self.when(entry.get("when"), f"{fwhere}.when")
             if test is not None:
-                out.append(Finding(test, float(weight), self.text(entry, "because", fwhere)))
+                because = self.text(entry, "because", fwhere)
+                source = self.text(entry, "source", fwhere, default="")
+                out.append(Finding(test, float(weight), because, source))
         return tuple(out)
 
     def age_odds(self, fields: dict[str, Any], where: str) -> tuple[AgeOdds, ...]:
@@ -144,7 +147,7 @@ class ClinicalReader(EntryReader):
         )  # fmt: skip
         out: dict[str, Condition] = {}
         for where, item in self.entries(raw, "conditions"):
-            fields = self.entry(item, where, required, ("age_odds",))
+            fields = self.entry(item, where, required, ("age_odds", "keywords"))
             if fields is None:
                 continue
             cid = self.ident(fields, where, set(out))
@@ -183,6 +186,7 @@ class ClinicalReader(EntryReader):
                 tests=self.texts(fields, "tests", where),
                 self_help=self.texts(fields, "self_help", where),
                 see_doctor_when=self.text(fields, "see_doctor_when", where),
+                keywords=self.texts(fields, "keywords", where),
             )
             self.refs(condition.triggers, triggers, f"{where}.triggers", "trigger")
             self.refs(condition.warning_signs, signs, f"{where}.warning_signs", "warning sign")

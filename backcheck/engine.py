@@ -44,14 +44,21 @@ class Assessment(NamedTuple):
     not_assessed: tuple[str, ...]
     not_ruled_out: tuple[WarningSign, ...]
     conditions: tuple[ConditionScore, ...]
+    # Red flags added after the answer file's version: never asked, so not "not assessed".
+    not_asked: tuple[str, ...] = ()
+    answers_version: int = 2
 
     def top(self, n: int = 3) -> tuple[ConditionScore, ...]:
         """The ``n`` best-ranked conditions."""
         return self.conditions[:n]
 
 
-def assess(knowledge: Knowledge, answers: Answers) -> Assessment:
-    """Triage and rank the conditions for ``answers``."""
+def assess(knowledge: Knowledge, answers: Answers, version: int = 2) -> Assessment:
+    """Triage and rank the conditions for ``answers``, given by a version-``version`` file.
+
+    The whole floor applies to every version; a red flag newer than ``version`` that has no
+    answer was never asked, so it is listed in ``not_asked`` and does not raise the verdict.
+    """
     fired: list[WarningSign] = []
     possible: list[WarningSign] = []
     for sign in knowledge.warning_signs.values():
@@ -62,7 +69,9 @@ def assess(knowledge: Knowledge, answers: Answers) -> Assessment:
             possible.append(sign)
 
     reasons = [Reason("warning_sign", s.id, s.level, s.title, s.why) for s in fired]
-    missing = not_assessed(knowledge, answers)
+    unknown = not_assessed(knowledge, answers)
+    missing = tuple(q for q in unknown if q.since <= version)
+    never_asked = tuple(q.id for q in unknown if q.since > version)
     if missing:
         level = knowledge.settings.unanswered_red_flag_level
         for question in missing:
@@ -105,6 +114,8 @@ def assess(knowledge: Knowledge, answers: Answers) -> Assessment:
         not_assessed=tuple(q.id for q in missing),
         not_ruled_out=tuple(relevant),
         conditions=ranking,
+        not_asked=never_asked,
+        answers_version=version,
     )
 
 

@@ -31,6 +31,14 @@ class Case:
     expected: Verdict
     expected_conditions: tuple[str, ...]
     assessment: Assessment
+    # Every level clinicians would accept (expect.verdict may be a list); `expected` is the lowest.
+    acceptable: tuple[Verdict, ...] = ()
+    expected_top1: str | None = None
+
+    @property
+    def exact(self) -> bool:
+        """The verdict is the expected one (or one of the acceptable ones)."""
+        return self.given in (self.acceptable or (self.expected,))
 
     @property
     def given(self) -> Verdict:
@@ -44,8 +52,11 @@ class Case:
 
     @property
     def top1_hit(self) -> bool:
-        """The best-ranked condition is one of the expected ones."""
-        return self.assessment.conditions[0].id in self.expected_conditions
+        """The best-ranked condition is expect.top1 (or, without it, one of top3_any)."""
+        best = self.assessment.conditions[0].id
+        return (
+            best == self.expected_top1 if self.expected_top1 else best in self.expected_conditions
+        )
 
 
 @dataclass(slots=True)
@@ -65,7 +76,7 @@ class Evaluation:
         self_care = [c for c in cs if c.expected == Verdict.SELF_CARE]
         return {
             "emergency_sensitivity": self.share(c.given == Verdict.EMERGENCY for c in emergencies),
-            "exact_triage": self.share(c.given == c.expected for c in cs),
+            "exact_triage": self.share(c.exact for c in cs),
             "safe_triage": self.share(c.given.rank >= c.expected.rank for c in cs),
             "self_care_correct": self.share(c.given == Verdict.SELF_CARE for c in self_care),
             "self_care_over_triage": self.share(c.given != Verdict.SELF_CARE for c in self_care),
@@ -94,7 +105,7 @@ class Evaluation:
         out = []
         for case in self.cases:
             problems = []
-            if case.given != case.expected:
+            if not case.exact:
                 kind = (
                     "UNSAFE under-triage" if case.given.rank < case.expected.rank else "over-triage"
                 )
@@ -133,9 +144,11 @@ def load_case(knowledge: Knowledge, path: Path) -> Case:
         raise InputError(
             f"{label}: expect: missing; a vignette needs expect.verdict and expect.top3_any"
         )
+    levels = expect["verdict"] if isinstance(expect["verdict"], list) else [expect["verdict"]]
     try:
-        verdict = Verdict(expect["verdict"])
-    except ValueError:
+        acceptable = tuple(Verdict(v) for v in levels)
+        verdict = min(acceptable, key=lambda v: v.rank)
+    except (ValueError, TypeError):
         allowed = ", ".join(v.value for v in Verdict)
         raise InputError(
             f"{label}: expect.verdict: {expect['verdict']!r}; allowed: {allowed}"
@@ -152,7 +165,9 @@ def load_case(knowledge: Knowledge, path: Path) -> Case:
         source=label,
         expected=verdict,
         expected_conditions=tuple(wanted),
-        assessment=assess(knowledge, answer_file.answers),
+        assessment=assess(knowledge, answer_file.answers, answer_file.version),
+        acceptable=acceptable,
+        expected_top1=top1 if isinstance(top1 := expect.get("top1"), str) else None,
     )
 
 

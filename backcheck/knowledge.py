@@ -63,6 +63,8 @@ class Question(NamedTuple):
     max: int | None = None
     # The allowed answers in order: the option ids, or yes and no (set by the loader).
     option_ids: tuple[str, ...] = ()
+    # The answer-file version that first asks it (a version-1 file was never asked a 2).
+    since: int = 1
 
     def label_of(self, option_id: str, *, short: bool = False) -> str:
         """The wording a person sees for an option id."""
@@ -103,6 +105,7 @@ class WarningSign(NamedTuple):
     why: str
     when: When
     conditions: tuple[str, ...] = ()
+    source: str = ""
 
 
 class Finding(NamedTuple):
@@ -111,6 +114,7 @@ class Finding(NamedTuple):
     when: When
     weight: float
     because: str
+    source: str = ""
 
 
 class AgeOdds(NamedTuple):
@@ -148,6 +152,8 @@ class Condition(NamedTuple):
     tests: tuple[str, ...]
     self_help: tuple[str, ...]
     see_doctor_when: str
+    # Symptom words that are not a condition ("numbness", "lumbago") but lead to it in lookup.
+    keywords: tuple[str, ...] = ()
 
 
 class Trigger(NamedTuple):

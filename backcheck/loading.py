@@ -138,7 +138,7 @@ class _Builder(ClinicalReader):
                 item,
                 where,
                 ("id", "type", "text", "help", "short"),
-                ("options", "red_flag", "asked_if", "min", "max"),
+                ("options", "red_flag", "asked_if", "min", "max", "since"),
             )
             if fields is None:
                 continue
@@ -158,6 +158,10 @@ class _Builder(ClinicalReader):
             red_flag = fields.get("red_flag", False)
             if not isinstance(red_flag, bool):
                 self.problem(f"{where}.red_flag", "must be true or false")
+            since = fields.get("since", 1)
+            if since not in (1, 2) or isinstance(since, bool):
+                self.problem(f"{where}.since", f"{since!r}; allowed: 1, 2")
+                since = 1
             out[qid] = Question(
                 id=qid,
                 type=str(qtype),
@@ -169,6 +173,7 @@ class _Builder(ClinicalReader):
                 min=bounds[0],
                 max=bounds[1],
                 option_ids=("yes", "no") if qtype == "yes_no" else tuple(o.id for o in options),
+                since=since,
             )
         return out
 

@@ -22,6 +22,8 @@ class LookupResult:
 
     condition: Condition | None
     suggestions: tuple[Condition, ...] = ()
+    # Set when the query is a symptom word: `suggestions` are the conditions it belongs to.
+    symptom: str | None = None
 
 
 def _index(knowledge: Knowledge) -> dict[str, str]:
@@ -32,6 +34,21 @@ def _index(knowledge: Knowledge) -> dict[str, str]:
     return index
 
 
+def _symptom(knowledge: Knowledge, key: str) -> LookupResult | None:
+    """The conditions a symptom word belongs to, most common first (typos forgiven)."""
+    import difflib
+
+    words: dict[str, list[Condition]] = {}
+    for condition in knowledge.conditions.values():
+        for word in condition.keywords:
+            words.setdefault(normalise(word), []).append(condition)
+    close = difflib.get_close_matches(key, list(words), n=1, cutoff=_FUZZY_CUTOFF)
+    if not close:
+        return None
+    found = sorted(words[close[0]], key=lambda c: (-c.prior, c.id))
+    return LookupResult(None, tuple(found), symptom=close[0])
+
+
 def find_condition(knowledge: Knowledge, query: str) -> LookupResult:
     """Exact name, then a unique partial name, then the closest spelling."""
     index = _index(knowledge)
@@ -40,6 +57,9 @@ def find_condition(knowledge: Knowledge, query: str) -> LookupResult:
         return LookupResult(None)
     if key in index:
         return LookupResult(knowledge.conditions[index[key]])
+    symptom = _symptom(knowledge, key)
+    if symptom is not None:
+        return symptom
     if len(key) >= 4:
         partial = {cid for name, cid in index.items() if re.search(rf"\b{re.escape(key)}", name)}
         if len(partial) == 1:

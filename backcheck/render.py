@@ -118,6 +118,9 @@ def render_summary(
     if tips and assessment.verdict != Verdict.EMERGENCY:
         section("[bold]What may help meanwhile[/bold]", [escape(t) for t in tips[:6]])
 
+    if assessment.not_asked:
+        section("[bold]Checks not made[/bold]", [escape(not_asked_text(knowledge, assessment))])
+
     lines = answer_lines(knowledge, answers, brief=True)
     if assessment.not_assessed:
         missing = ", ".join(knowledge.questions[q].short.lower() for q in assessment.not_assessed)
@@ -152,6 +155,8 @@ def render_markdown(
     if assessment.not_ruled_out:
         out += ["", "## Not ruled out (questions not answered)", ""]
         out += [f"- {s.title} ({VERDICT_WORD[s.level].lower()})" for s in assessment.not_ruled_out]
+    if assessment.not_asked:
+        out += ["", "## Checks not made", "", not_asked_text(knowledge, assessment)]
     out += ["", "## Answers", "", "| Question | Answer |", "|---|---|"]
     out += [f"| {q} | {a} |" for q, a in answer_lines(knowledge, answers)]
     if assessment.not_assessed:
@@ -162,3 +167,13 @@ def render_markdown(
         out.append(f"| {index} | {item.name} | {item.score:.0%} ({strength(item.score)}) | {why} |")
     out += ["", f"*{knowledge.settings.disclaimer}*", ""]
     return "\n".join(out)
+
+
+def not_asked_text(knowledge: Knowledge, assessment: Assessment) -> str:
+    """Plain words on the checks a version-1 answer file was never asked, and how to make them."""
+    checks = ", ".join(knowledge.questions[q].short.lower() for q in assessment.not_asked)
+    return (
+        f"This answer file (version {assessment.answers_version}) was made before backcheck "
+        f"asked about: {checks}. These checks were not made, so this result does not rule "
+        "them out. Run `backcheck ask` to answer every question and make them."
+    )

@@ -91,6 +91,8 @@ def _head_json(knowledge: Knowledge, assessment: Assessment, source: str) -> dic
             for r in assessment.reasons
         ],
         "not_assessed": list(assessment.not_assessed),
+        "answers_version": assessment.answers_version,
+        "not_asked": list(assessment.not_asked),
         "not_ruled_out": [
             {"id": s.id, "level": s.level.value, "title": s.title} for s in assessment.not_ruled_out
         ],

@@ -83,6 +83,15 @@ def full_answers(**overrides: Any) -> dict[str, Any]:
         "history": (),
         "age": 35,
         "impact": "mild",
+        # contract version 2
+        "sex": "male",
+        "sexual_function": "no",
+        "chest_symptoms": "no",
+        "abdominal_pain": "no",
+        "fainting": "no",
+        "urinary_symptoms": "no",
+        "colicky_pain": "no",
+        "vomiting": "no",
     }
     answers.update(overrides)
     return answers

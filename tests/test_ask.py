@@ -50,14 +50,16 @@ BENIGN = {
     "sensation": checkbox(3),  # Pain
     "location": checkbox(2),  # Lower back
     "spread": select(0),  # No, it stays where it is
-    "red_flags": checkbox(7),  # None of these (after the 7 yes/no lines)
+    "red_flags": checkbox(8),  # None of these (after the 8 yes/no lines of the spine)
+    "body_flags": checkbox(6),  # None of these (after the 6 yes/no lines of the body)
     "injury": select(0),  # No injury
-    "background": checkbox(17),  # None of these (after 6 + 11 options)
     "age": "35" + ENTER,
+    "sex": select(1),  # Male: the pregnancy questions are skipped
+    "background": checkbox(23),  # None of these (after 8 + 15 options)
     "onset": select(1),  # Gradually
     "duration": select(1),  # 1 to 7 days
     "course": select(0),  # Getting better
-    "worse_better": checkbox(2, 8),  # Bending or twisting; Rest
+    "worse_better": checkbox(2, 10),  # Bending or twisting; Rest (after 10 "worse" options)
     "triggers": checkbox(0),  # Heavy lifting
     "impact": select(0),  # Mildly
 }
@@ -128,12 +130,12 @@ def test_each_prompt_shows_its_help_and_progress(
     type_keys(pt_input, *BENIGN.values())
     out = flat(ask(runner).stdout)
     for step in knowledge.interview:
-        if step.id in ("below_knee", "weakness_progressing"):
-            continue  # not asked: it does not spread, and no leg weakness
+        if step.id in ("below_knee", "weakness_progressing", "pregnancy", "pregnancy_signs"):
+            continue  # not asked: it does not spread, no leg weakness, and sex is male
         help_text = step.help or knowledge.questions[step.questions[0]].help
         assert flat(help_text) in out, step.id
     assert "Question 1 of about" in out
-    assert "Question 13 of about 13" in out
+    assert "Question 15 of about 15" in out
 
 
 @pytest.mark.usefixtures("terminal")
@@ -236,6 +238,9 @@ def test_ctrl_c_exits_130_and_saves_what_was_answered(
     elif answered == 6:
         assert set(data["answers"]) == set(expected_keys) - {
             "age",
+            "sex",
+            "other_symptoms",
+            "history",
             "onset",
             "duration",
             "course",
@@ -406,8 +411,8 @@ def test_multi_shows_what_was_ticked(pt_input: PipeInput, knowledge: Knowledge) 
     [
         (select(0), {"spread": "none"}),
         (select(2), {"spread": "both_legs"}),
-        (select(6), {"spread": None}),  # Not sure
-        (select(7), BACK),
+        (select(7), {"spread": None}),  # Not sure
+        (select(8), BACK),
     ],
 )
 def test_single_is_a_select_with_not_sure_and_back(
@@ -484,11 +489,11 @@ RED_FLAG_SCREEN = ("bladder_bowel", "saddle_numbness", "leg_weakness", "walking_
     ("keys", "expected"),
     [
         (checkbox(2, 3), {"leg_weakness": "yes", "walking_balance": "yes"}),  # others: no
-        (checkbox(7), {}),  # None of these: every one no
-        (checkbox(0, 8), {"bladder_bowel": "yes", "else": None}),  # Not sure about the rest
-        (checkbox(8), {"else": None}),
-        (ENTER + checkbox(7), {}),  # nothing ticked is refused
-        (checkbox(9), BACK),
+        (checkbox(8), {}),  # None of these: every one no
+        (checkbox(0, 9), {"bladder_bowel": "yes", "else": None}),  # Not sure about the rest
+        (checkbox(9), {"else": None}),
+        (ENTER + checkbox(8), {}),  # nothing ticked is refused
+        (checkbox(10), BACK),
     ],
 )
 def test_red_flag_screen_is_one_checkbox(
@@ -507,7 +512,7 @@ def test_red_flag_screen_is_one_checkbox(
 
 def test_a_screen_with_multi_questions(pt_input: PipeInput, knowledge: Knowledge) -> None:
     ask_step, _ = asker(knowledge)
-    type_keys(pt_input, checkbox(1, 9), checkbox(18), checkbox(9, 18))
+    type_keys(pt_input, checkbox(1, 11), checkbox(24), checkbox(11, 24))
     prompt = prompt_for(knowledge, "background")
     assert ask_step(prompt) == {
         "other_symptoms": ("widespread_pain_fatigue",),

@@ -63,19 +63,21 @@ def test_a_whole_interview_in_a_terminal(tmp_path: Path) -> None:
         # Enter with nothing ticked is refused (the message shows at the bottom of the
         # screen, which prompt_toolkit does not draw without cursor-position reports)
         answer(child, "Do you have any of these right now?", ENTER)
-        child.send(DOWN * 7 + SPACE + ENTER)  # None of these
+        child.send(DOWN * 8 + SPACE + ENTER)  # None of these
+        answer(child, "anywhere in the body?", DOWN * 6, SPACE, ENTER)  # None of these
         answer(child, "Was your back hurt recently", ENTER)
-        answer(child, "Does any of this apply to you?", UP * 3, SPACE, ENTER)  # None of these
         answer(child, "How old are you?", "b", ENTER)  # back to the previous step
-        answer(child, "Does any of this apply to you?", ENTER)  # still "None of these"
+        answer(child, "Was your back hurt recently", ENTER)  # still "No injury"
         answer(child, "How old are you?", "abc", ENTER)
         child.expect_exact("Type your age in whole years")
         child.send("\x7f" * 3 + "35" + ENTER)
+        answer(child, "What sex is your body?", DOWN, ENTER)  # Male
+        answer(child, "Does any of this apply to you?", UP * 3, SPACE, ENTER)  # None of these
         answer(child, "How did it start?", DOWN, ENTER)
         answer(child, "How long have you had it?", DOWN, ENTER)
         answer(child, "How is it changing?", ENTER)
         answer(child, "What makes it worse, and what makes it better?", DOWN * 2, SPACE)
-        child.send(DOWN * 6 + SPACE + ENTER)
+        child.send(DOWN * 8 + SPACE + ENTER)
         answer(child, "In the days before it started", SPACE, ENTER)
         answer(child, "How much does it affect your daily life?", ENTER)
         child.expect_exact("VERDICT: SELF-CARE")
@@ -104,4 +106,4 @@ def test_ctrl_c_in_a_terminal_exits_130_and_keeps_the_answers(tmp_path: Path) ->
     assert child.exitstatus == 130, screen.getvalue()[-2000:]
     assert "Traceback" not in screen.getvalue()
     data = yaml.safe_load(saved.read_text(encoding="utf-8"))
-    assert data == {"version": 1, "answers": {"sensation": ["tingling"]}, "complete": False}
+    assert data == {"version": 2, "answers": {"sensation": ["tingling"]}, "complete": False}

@@ -49,7 +49,7 @@ def test_a_broken_or_foreign_cache_is_ignored(cache_dir: Path, tmp_path: Path) -
     load_knowledge(path)
     (entry,) = cache_dir.iterdir()
     entry.write_bytes(b"not a pickle")
-    assert len(load_knowledge(path).conditions) == 27
+    assert len(load_knowledge(path).conditions) == 38
     (entry,) = cache_dir.iterdir()
     os.chmod(entry, 0o666)  # writable by others: never unpickled
     assert cache.load_cached(entry.stem.removeprefix("knowledge-")) is None
@@ -69,4 +69,4 @@ def test_an_unwritable_cache_folder_is_no_error(
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")
     monkeypatch.setenv(cache.ENV_DIR, str(blocker / "sub"))
-    assert len(load_knowledge(_copy(tmp_path)).conditions) == 27
+    assert len(load_knowledge(_copy(tmp_path)).conditions) == 38

@@ -149,3 +149,24 @@ def test_weights_are_bounded(tmp_path: Path) -> None:
         d["conditions"][0]["findings"][0]["weight"] = 9
 
     assert "must be above 0 and at most 3.0" in _problems(_broken(tmp_path, edit))
+
+
+def test_a_source_is_kept_on_signs_and_findings(tmp_path: Path) -> None:
+    def edit(d: dict[str, Any]) -> None:
+        d["warning_signs"][0]["source"] = "NHS: Cauda equina syndrome"
+        d["conditions"][0]["findings"][0]["source"] = "NICE CKS: Back pain - low"
+
+    knowledge = load_knowledge(_broken(tmp_path, edit))
+    sign = next(iter(knowledge.warning_signs.values()))
+    assert sign.source == "NHS: Cauda equina syndrome"
+    condition = next(iter(knowledge.conditions.values()))
+    assert condition.findings[0].source == "NICE CKS: Back pain - low"
+
+
+def test_an_empty_source_is_refused(tmp_path: Path) -> None:
+    def edit(d: dict[str, Any]) -> None:
+        d["warning_signs"][0]["source"] = ""
+
+    assert "warning_signs: bladder_bowel_change.source: must be non-empty text" in _problems(
+        _broken(tmp_path, edit)
+    )
