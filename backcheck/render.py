@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from backcheck.knowledge import Knowledge, Verdict
@@ -130,12 +131,23 @@ def render_summary(
 
 
 def render_markdown(
-    knowledge: Knowledge, assessment: Assessment, answers: Answers, source: str
+    knowledge: Knowledge,
+    assessment: Assessment,
+    answers: Answers,
+    source: str,
+    today: dt.date | None = None,
 ) -> str:
-    """A report a person can print or send to a doctor."""
+    """A report a person can print or send to a doctor; dated when ``today`` is given."""
+    from backcheck import __version__
+
     info = knowledge.verdicts[assessment.verdict]
+    stamp = [f"backcheck {__version__}", f"knowledge {knowledge.fingerprint or 'unversioned'}"]
+    if today is not None:
+        stamp.insert(0, f"Date: {today.isoformat()}")
     out = [
         f"# backcheck report: {source}",
+        "",
+        " · ".join(stamp),
         "",
         f"**Verdict: {VERDICT_WORD[assessment.verdict]}: {info.title}**",
         "",
@@ -143,6 +155,8 @@ def render_markdown(
     out += [info.advice, ""]
     if assessment.verdict == Verdict.EMERGENCY:
         out += [f"**{knowledge.settings.emergency_hint}**", ""]
+    if today is not None:
+        out += _safety_net_markdown(knowledge, assessment, answers, today)
     out += ["## Why", ""]
     out += [
         f"- **{r.title}** ({VERDICT_WORD[r.level].lower()}): {r.why}" for r in assessment.reasons
@@ -162,3 +176,24 @@ def render_markdown(
         out.append(f"| {index} | {item.name} | {item.score:.0%} ({strength(item.score)}) | {why} |")
     out += ["", f"*{knowledge.settings.disclaimer}*", ""]
     return "\n".join(out)
+
+
+def _safety_net_markdown(
+    knowledge: Knowledge, assessment: Assessment, answers: Answers, today: dt.date
+) -> list[str]:
+    """What to do now, meanwhile and if it changes, for the report."""
+    from backcheck.safetynet import pick_advice
+
+    advice = pick_advice(knowledge, assessment, answers, today)
+    out = ["## What to do", "", advice.now, ""]
+    if advice.meantime or advice.avoid:
+        out += ["In the meantime:", ""]
+        out += [f"- {t}" for t in (*advice.meantime, *advice.avoid)]
+        out.append("")
+    if advice.watch:
+        out += ["Watch for:", ""] + [f"- {w.line}" for w in advice.watch] + [""]
+    if advice.course:
+        out += [f"How long: {advice.course}", ""]
+    if advice.check_again:
+        out += [advice.check_again, ""]
+    return out
