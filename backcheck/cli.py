@@ -327,11 +327,9 @@ def ask(
     else:
         import datetime as dt
 
-        from backcheck.output.brief import MORE_ASK, render_brief
+        from backcheck.output.brief import render_brief
 
-        render_brief(
-            console, knowledge, result, outcome.answers, "", dt.date.today(), more=MORE_ASK
-        )
+        render_brief(console, knowledge, result, outcome.answers, "", dt.date.today())
     if save is not None:
         prompts.keep_answers(
             console, save, knowledge, outcome.answers, complete=outcome.complete, force=force

@@ -22,8 +22,7 @@ if TYPE_CHECKING:
     from backcheck.engine import Assessment
     from backcheck.when import Answers
 
-MORE_RUN = "More: --details shows the reasons and answers; -o FILE saves a full report."
-MORE_ASK = "More: --details shows the reasons and answers; --save FILE keeps them."
+MORE = "More: --details shows the reasons and answers; --save or -o FILE keeps a report."
 
 
 def verdict_line(knowledge: Knowledge, verdict: Verdict) -> str:
@@ -54,10 +53,9 @@ def cause_text(cause: Cause) -> str:
     label = f"[bold]{escape(cause.label)}[/bold]"
     if cause.pointed:
         return f"{label} - the warning sign points to this"
-    reasons = "; ".join(dict.fromkeys(c.because for c in cause.why))
-    parts = reasons.split("; ")[:WHY_PARTS]
+    reasons = "; ".join(list(dict.fromkeys(c.because for c in cause.why))[:WHY_PARTS])
     head = f"{label} ({strength(cause.score)})"
-    return f"{head} - {escape('; '.join(parts))}" if cause.why else head
+    return f"{head} - {escape(reasons)}" if cause.why else head
 
 
 def render_brief(
@@ -68,7 +66,7 @@ def render_brief(
     source: str,
     today: dt.date,
     *,
-    more: str = MORE_RUN,
+    more: str = MORE,
 ) -> None:
     """Print the short summary (built as one text, printed at once)."""
     from rich.markup import escape
