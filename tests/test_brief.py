@@ -86,7 +86,8 @@ def test_every_shown_why_cites_only_what_was_answered(knowledge: Knowledge, path
             continue
         shown = line.split(" - ", 1)[1].rstrip().rstrip("…")
         cited = "; ".join(dict.fromkeys(c.because for c in cause.why))
-        assert shown and cited.startswith(shown), (shown, line)
+        assert shown
+        assert cited.startswith(shown), (shown, line)
     for sign in advice.set_by:
         assert any(r.id == sign.id and r.kind == "warning_sign" for r in assessment.reasons)
 
@@ -102,7 +103,8 @@ def test_watch_list_names_only_absent_signs_that_raise_the_advice(
     for watch in advice.watch:
         assert watch.id not in fired
         assert watch.level.rank > assessment.verdict.rank
-        assert watch.line.startswith("If ") and ": " in watch.line
+        assert watch.line.startswith("If ")
+        assert ": " in watch.line
     if assessment.verdict != Verdict.EMERGENCY:
         assert advice.watch  # there is always something that would change the advice
 
@@ -154,7 +156,8 @@ def test_report_keeps_everything_and_gains_date_and_versions(knowledge: Knowledg
     report = render_markdown(knowledge, assess(knowledge, answers), answers, "s.yaml", TODAY)
     assert "Date: 2026-12-01" in report
     assert f"backcheck {__version__}" in report
-    assert f"knowledge {knowledge.fingerprint}" in report and len(knowledge.fingerprint) == 12
+    assert f"knowledge {knowledge.fingerprint}" in report
+    assert len(knowledge.fingerprint) == 12
     for part in ("## Why", "## Answers", "## Possible causes", "Watch for:", "How long:"):
         assert part in report
     assert "Tuesday 8 December 2026" in report  # see a doctor: check again within 7 days
@@ -168,5 +171,7 @@ def test_run_shows_the_short_summary_and_details_on_request(runner: object) -> N
     assert isinstance(runner, CliRunner)
     short = runner.invoke(app, ["run", str(EXAMPLES / "sciatica.yaml")]).stdout
     full = runner.invoke(app, ["run", "--details", str(EXAMPLES / "sciatica.yaml")]).stdout
-    assert "Watch for" in short and "What to tell the doctor" not in short
-    assert "What to tell the doctor" in full and "Possible causes" in full
+    assert "Watch for" in short
+    assert "What to tell the doctor" not in short
+    assert "What to tell the doctor" in full
+    assert "Possible causes" in full
