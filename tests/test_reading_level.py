@@ -11,12 +11,9 @@ import importlib.util
 from pathlib import Path
 from types import ModuleType
 
-import pytest
-
 from backcheck.knowledge import Knowledge
 from tests.conftest import ROOT
 
-pytest.importorskip("textstat", reason="install the test extra: pip install -e '.[test]'")
 PENDING_FILE = Path(__file__).with_name("reading_level_pending.txt")
 
 
