@@ -34,7 +34,7 @@ def _code_stamp() -> str:
     """Size and time of the code that builds the cached objects: an edit there is a new key."""
     here = Path(__file__).resolve().parent
     stamps = []
-    for name in ("knowledge.py", "when.py", "loading.py", "reader.py", "clinical.py"):
+    for name in ("knowledge.py", "when.py", "loading.py", "reader.py", "clinical.py", "netdata.py"):
         try:
             info = (here / name).stat()
         except OSError:

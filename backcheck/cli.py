@@ -139,6 +139,9 @@ def run(
         help="Write the results to FILE (readable only by you).",
     ),
     force: bool = typer.Option(False, "--force", help="Let --output replace an existing file."),
+    details: bool = typer.Option(
+        False, "--details", help="Show everything: reasons, evidence, answers (rich format)."
+    ),
 ) -> None:
     """Assess answer files and print the verdict and likely causes."""
     import io
@@ -148,7 +151,7 @@ def run(
     if report is not None:
         check_writable(report, force=force)
     sink = io.StringIO() if report is not None else sys.stdout
-    failures, worst = _run_files(knowledge_of(ctx), files, output, sink)
+    failures, worst = _run_files(knowledge_of(ctx), files, output, sink, details=details)
     if report is not None:
         assert isinstance(sink, io.StringIO)
         write_private(report, sink.getvalue(), force=force)
@@ -159,17 +162,21 @@ def run(
 
 
 def _run_files(
-    knowledge: Knowledge, files: list[str], output: Format, sink: TextIO
+    knowledge: Knowledge, files: list[str], output: Format, sink: TextIO, *, details: bool = False
 ) -> tuple[int, Verdict | None]:
     """Assess each file in turn, writing as it goes; returns the failures and the worst verdict."""
+    import datetime as dt
+
     from rich.console import Console
 
     from backcheck import render
     from backcheck.answers import load_answer_file
     from backcheck.engine import assess
+    from backcheck.output.brief import render_brief
 
     failures = 0
     worst: Verdict | None = None
+    today = dt.date.today()
     if output == Format.json:
         from backcheck.batch import json_results
 
@@ -201,14 +208,17 @@ def _run_files(
         if output == Format.markdown:
             sink.write(
                 ("\n---\n\n" if index else "")
-                + render.render_markdown(knowledge, assessment, answer_file.answers, source)
+                + render.render_markdown(knowledge, assessment, answer_file.answers, source, today)
             )
         else:
             assert console is not None
             if index:
                 console.rule()
             shown = source if len(files) > 1 or source != "<stdin>" else ""
-            render.render_summary(console, knowledge, assessment, answer_file.answers, shown)
+            if details:
+                render.render_summary(console, knowledge, assessment, answer_file.answers, shown)
+            else:
+                render_brief(console, knowledge, assessment, answer_file.answers, shown, today)
         sink.flush()
     return failures, worst
 
@@ -284,6 +294,9 @@ def ask(
         help="Save the answers (readable only by you) for `backcheck run FILE`.",
     ),
     force: bool = typer.Option(False, "--force", help="Let --save replace an existing file."),
+    details: bool = typer.Option(
+        False, "--details", help="Show everything at the end: reasons, evidence, answers."
+    ),
 ) -> None:
     """Answer the questions one by one in the terminal, then see the advice and likely causes."""
     from backcheck import prompts
@@ -314,7 +327,15 @@ def ask(
         raise KeyboardInterrupt from None
     console.print()
     console.rule("Your summary")
-    render_summary(console, knowledge, assess(knowledge, outcome.answers), outcome.answers, "")
+    result = assess(knowledge, outcome.answers)
+    if details:
+        render_summary(console, knowledge, result, outcome.answers, "")
+    else:
+        import datetime as dt
+
+        from backcheck.output.brief import render_brief
+
+        render_brief(console, knowledge, result, outcome.answers, "", dt.date.today())
     if save is not None:
         prompts.keep_answers(
             console, save, knowledge, outcome.answers, complete=outcome.complete, force=force

@@ -7,9 +7,12 @@ about seven times cheaper to define, which matters on every start-up of a comman
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from backcheck.when import When
+
+if TYPE_CHECKING:
+    from backcheck.netdata import SafetyNet
 
 
 class Verdict(StrEnum):
@@ -202,6 +205,10 @@ class Knowledge(NamedTuple):
     triggers: dict[str, Trigger]
     doctor_tests: dict[str, DoctorTest]
     conditions: dict[str, Condition]
+    # What to do now, meanwhile and if it changes (data/safety_net.yaml); set by the loader.
+    safety_net: SafetyNet | None = None
+    # A short checksum of the knowledge and safety-net files: the knowledge version in reports.
+    fingerprint: str = ""
 
     @property
     def red_flags(self) -> tuple[Question, ...]:

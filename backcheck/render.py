@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from backcheck.knowledge import Knowledge, Verdict
@@ -133,12 +134,23 @@ def render_summary(
 
 
 def render_markdown(
-    knowledge: Knowledge, assessment: Assessment, answers: Answers, source: str
+    knowledge: Knowledge,
+    assessment: Assessment,
+    answers: Answers,
+    source: str,
+    today: dt.date | None = None,
 ) -> str:
-    """A report a person can print or send to a doctor."""
+    """A report a person can print or send to a doctor; dated when ``today`` is given."""
+    from backcheck import __version__
+
     info = knowledge.verdicts[assessment.verdict]
+    stamp = [f"backcheck {__version__}", f"knowledge {knowledge.fingerprint or 'unversioned'}"]
+    if today is not None:
+        stamp.insert(0, f"Date: {today.isoformat()}")
     out = [
         f"# backcheck report: {source}",
+        "",
+        " · ".join(stamp),
         "",
         f"**Verdict: {VERDICT_WORD[assessment.verdict]}: {info.title}**",
         "",
@@ -146,6 +158,8 @@ def render_markdown(
     out += [info.advice, ""]
     if assessment.verdict == Verdict.EMERGENCY:
         out += [f"**{knowledge.settings.emergency_hint}**", ""]
+    if today is not None:
+        out += _safety_net_markdown(knowledge, assessment, answers, today)
     out += ["## Why", ""]
     out += [
         f"- **{r.title}** ({VERDICT_WORD[r.level].lower()}): {r.why}" for r in assessment.reasons
@@ -177,3 +191,22 @@ def not_asked_text(knowledge: Knowledge, assessment: Assessment) -> str:
         f"asked about: {checks}. These checks were not made, so this result does not rule "
         "them out. Run `backcheck ask` to answer every question and make them."
     )
+def _safety_net_markdown(
+    knowledge: Knowledge, assessment: Assessment, answers: Answers, today: dt.date
+) -> list[str]:
+    """What to do now, meanwhile and if it changes, for the report."""
+    from backcheck.safetynet import pick_advice
+
+    advice = pick_advice(knowledge, assessment, answers, today)
+    out = ["## What to do", "", advice.now, ""]
+    if advice.meantime or advice.avoid:
+        out += ["In the meantime:", ""]
+        out += [f"- {t}" for t in (*advice.meantime, *advice.avoid)]
+        out.append("")
+    if advice.watch:
+        out += ["Watch for:", ""] + [f"- {w.line}" for w in advice.watch] + [""]
+    if advice.course:
+        out += [f"How long: {advice.course}", ""]
+    if advice.check_again:
+        out += [advice.check_again, ""]
+    return out

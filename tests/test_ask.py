@@ -187,7 +187,9 @@ def test_emergency_advice_comes_at_once_and_stopping_still_summarises(
     assert out.index("New trouble with bladder or bowel", advice) < out.index("Your summary")
     summary = out[out.index("Your summary") :]
     assert "VERDICT: EMERGENCY" in summary
-    assert "Where: Lower back" in summary  # what was answered
+    # The short summary names first what the warning sign points to, with no match label.
+    assert "Cauda equina syndrome - the warning sign points to this" in summary
+    assert "--details" in summary
 
     data = yaml.safe_load(saved.read_text(encoding="utf-8"))
     assert data["complete"] is False

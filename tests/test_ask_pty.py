@@ -81,7 +81,8 @@ def test_a_whole_interview_in_a_terminal(tmp_path: Path) -> None:
         answer(child, "In the days before it started", SPACE, ENTER)
         answer(child, "How much does it affect your daily life?", ENTER)
         child.expect_exact("VERDICT: SELF-CARE")
-        child.expect_exact("What to tell the doctor")
+        child.expect_exact("Watch for")  # the short summary, with its safety net
+        child.expect_exact("--details")
         child.expect_exact("Your answers are saved in")
         child.expect(pexpect.EOF)
     finally:

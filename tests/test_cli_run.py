@@ -16,8 +16,8 @@ STRAIN = str(EXAMPLES / "strain.json")
 EMERGENCY = str(EXAMPLES / "emergency.yaml")
 
 
-def test_rich_summary_leads_with_the_verdict(runner: CliRunner) -> None:
-    result = runner.invoke(app, ["run", SCIATICA])
+def test_details_show_the_full_summary_led_by_the_verdict(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["run", "--details", SCIATICA])
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "\x1b[" not in out  # no colour codes when not a terminal

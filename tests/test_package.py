@@ -102,6 +102,16 @@ def test_the_wheel_ships_the_knowledge(tmp_path: Path) -> None:
     )
     assert run.returncode == 0, run.stderr
     assert '"verdict": "see_doctor"' in run.stdout
+    short = subprocess.run(
+        [str(env_dir / "bin" / "backcheck"), "run", str(EXAMPLES / "sciatica.yaml")],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+    assert short.returncode == 0, short.stderr
+    assert "Do not stay in bed" in short.stdout  # the safety net ships in the wheel
 
 
 def test_an_editable_install_reads_the_live_knowledge_file() -> None:

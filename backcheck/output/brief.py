@@ -1,0 +1,127 @@
+"""The short summary: one screen, the verdict first and last, with a safety net.
+
+At most about 24 lines at 80 columns: the verdict panel, why, what to do meanwhile (or while
+waiting), the warning signs to watch for, two or three likely causes one line each, how long
+it usually takes and when to check again, how to see everything, and the verdict again.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from backcheck.knowledge import Knowledge, Verdict
+from backcheck.report import strength
+from backcheck.safetynet import WHY_PARTS, Advice, Cause, pick_advice
+from backcheck.style import VERDICT_COLOUR, VERDICT_WORD, bullet_text
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from rich.console import Console
+
+    from backcheck.engine import Assessment
+    from backcheck.when import Answers
+
+MORE = "More: --details shows the reasons and answers; --save or -o FILE keeps a report."
+
+
+def verdict_line(knowledge: Knowledge, verdict: Verdict) -> str:
+    """'VERDICT: SEE A DOCTOR: Book a doctor's appointment'."""
+    return f"VERDICT: {VERDICT_WORD[verdict]}: {knowledge.verdicts[verdict].title}"
+
+
+def why_text(knowledge: Knowledge, assessment: Assessment, advice: Advice) -> str:
+    """Why the verdict is what it is, citing only what the person answered."""
+    if advice.set_by:
+        titles = "; ".join(s.title for s in advice.set_by[:2])
+        sign = "warning sign" if len(advice.set_by) == 1 else "warning signs"
+        return f"The advice comes from the {sign} in your answers: {titles}."
+    leading = [r for r in assessment.reasons if r.level == assessment.verdict]
+    if leading and leading[0].kind == "not_assessed":
+        return "Why: some warning-sign questions were not answered, so they are not ruled out."
+    if leading and leading[0].kind == "condition":
+        return f"Why: your answers match {leading[0].title}, which needs a doctor to check it."
+    if assessment.verdict == Verdict.SELF_CARE:
+        return "Why: no warning sign was found in your answers."
+    return "Why: " + "; ".join(r.title for r in leading[:3]) + "."
+
+
+def cause_text(cause: Cause) -> str:
+    """One line: the condition, a match word unless the verdict is about it, and why."""
+    from rich.markup import escape
+
+    label = f"[bold]{escape(cause.label)}[/bold]"
+    if cause.pointed:
+        return f"{label} - the warning sign points to this"
+    reasons = "; ".join(list(dict.fromkeys(c.because for c in cause.why))[:WHY_PARTS])
+    head = f"{label} ({strength(cause.score)})"
+    return f"{head} - {escape(reasons)}" if cause.why else head
+
+
+def render_brief(
+    console: Console,
+    knowledge: Knowledge,
+    assessment: Assessment,
+    answers: Answers,
+    source: str,
+    today: dt.date,
+    *,
+    more: str = MORE,
+) -> None:
+    """Print the short summary (built as one text, printed at once)."""
+    from rich.markup import escape
+    from rich.panel import Panel
+    from rich.text import Text
+
+    advice = pick_advice(knowledge, assessment, answers, today)
+    verdict = assessment.verdict
+    if source:
+        console.print(f"[dim]{escape(source)}[/dim]", overflow="ellipsis", no_wrap=True)
+    body = Text()
+    body.append(verdict_line(knowledge, verdict) + "\n", style="bold")
+    if verdict == Verdict.EMERGENCY:
+        body.append(knowledge.settings.emergency_hint, style="bold")
+    else:
+        body.append(advice.now)
+    console.print(
+        Panel(
+            body,
+            title=f" {VERDICT_WORD[verdict]} ",
+            title_align="left",
+            border_style=VERDICT_COLOUR[verdict],
+            padding=(0, 1),
+        )
+    )
+    out = Text()
+    for line in Text(why_text(knowledge, assessment, advice)).wrap(console, console.width):
+        out.append_text(line)
+        out.append("\n")
+
+    def section(title: str, items: list[str], markers: list[str] | None = None) -> None:
+        if items:
+            out.append_text(Text.from_markup(f"[bold]{title}[/bold]\n", emoji=False))
+            out.append_text(bullet_text(console, items, markers=markers))
+
+    helps = [escape(t) for t in (*advice.meantime[:1], *advice.avoid[:1])]
+    if verdict == Verdict.EMERGENCY:
+        section("While you wait", [escape(t) for t in advice.meantime[:2]] + helps[1:])
+    else:
+        section("Meanwhile", helps)
+        section("Watch for", [escape(w.line) for w in advice.watch])
+    if advice.causes:
+        out.append_text(Text.from_markup("[bold]Likely causes[/bold]\n"))
+    for number, cause in enumerate(advice.causes, start=1):
+        # One line each: the reasons are cut rather than wrapped.
+        line = Text(f"  {number}. ")
+        line.append_text(Text.from_markup(cause_text(cause), emoji=False))
+        line.truncate(console.width, overflow="ellipsis")
+        out.append_text(line)
+        out.append("\n")
+    console.print(out, end="", soft_wrap=True)
+    tail = " ".join(
+        t for t in (advice.course and f"How long: {advice.course}", advice.check_again) if t
+    )
+    if tail:
+        console.print(Text(tail), soft_wrap=False)
+    console.print(escape(more), overflow="fold")
+    console.print(f"[bold]{escape(verdict_line(knowledge, verdict))}[/bold]. Not a diagnosis.")

@@ -1,0 +1,177 @@
+"""The short summary and its safety net, with the real renderers at 60, 80 and 120 columns."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from backcheck.answers import load_answer_file
+from backcheck.engine import assess
+from backcheck.evaluation import vignette_paths
+from backcheck.knowledge import Knowledge, Verdict
+from backcheck.output.brief import render_brief
+from backcheck.render import render_markdown
+from backcheck.safetynet import pick_advice
+from tests.conftest import DEV_VIGNETTES, EXAMPLES, OWN_VIGNETTES
+
+TODAY = dt.date(2026, 12, 1)
+CASES = [
+    *sorted(EXAMPLES.iterdir()),
+    *vignette_paths([DEV_VIGNETTES]),
+    *vignette_paths([OWN_VIGNETTES]),
+]
+WORDS = {
+    Verdict.EMERGENCY: "VERDICT: EMERGENCY",
+    Verdict.URGENT: "VERDICT: URGENT",
+    Verdict.SEE_DOCTOR: "VERDICT: SEE A DOCTOR",
+    Verdict.SELF_CARE: "VERDICT: SELF-CARE",
+}
+
+
+def brief(knowledge: Knowledge, path: Path, width: int) -> tuple[list[str], Verdict]:
+    answers = load_answer_file(str(path), knowledge).answers
+    assessment = assess(knowledge, answers)
+    console = Console(file=io.StringIO(), width=width, record=True, highlight=False)
+    render_brief(console, knowledge, assessment, answers, str(path.name), TODAY)
+    return console.export_text().splitlines(), assessment.verdict
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.name)
+def test_verdict_in_words_first_and_last_and_nothing_cut(
+    knowledge: Knowledge, path: Path, width: int
+) -> None:
+    lines, verdict = brief(knowledge, path, width)
+    assert any(WORDS[verdict] in line for line in lines[:3])
+    assert any(WORDS[verdict] in line for line in lines[-2:])
+    assert all(len(line) <= width for line in lines)
+    assert any("--details" in line for line in lines)
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.name)
+def test_fits_one_screen_at_80_columns(knowledge: Knowledge, path: Path) -> None:
+    lines, _ = brief(knowledge, path, 80)
+    assert len(lines) <= 24, "\n".join(lines)
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.name)
+def test_every_shown_why_cites_only_what_was_answered(knowledge: Knowledge, path: Path) -> None:
+    answers = load_answer_file(str(path), knowledge).answers
+    assessment = assess(knowledge, answers)
+    advice = pick_advice(knowledge, assessment, answers, TODAY)
+    for cause in advice.causes:
+        for part in cause.why:
+            assert part.answers, part.because
+            for question, value in part.answers.items():
+                assert answers.get(question) is not None, (question, part.because)
+                given = answers[question]
+                if isinstance(value, tuple) and isinstance(given, tuple):
+                    assert set(value) <= set(given)
+                else:
+                    assert value == given
+    lines, _ = brief(knowledge, path, 120)
+    start = next(i for i, line in enumerate(lines) if line == "Likely causes")
+    shown_lines = lines[start + 1 : start + 1 + len(advice.causes)]
+    for cause, line in zip(advice.causes, shown_lines, strict=True):
+        if line.endswith("the warning sign points to this"):
+            assert cause.pointed
+            continue
+        assert "weak match" not in line or not cause.pointed
+        if " - " not in line:
+            assert not cause.why
+            continue
+        shown = line.split(" - ", 1)[1].rstrip().rstrip("…")
+        cited = "; ".join(dict.fromkeys(c.because for c in cause.why))
+        assert shown
+        assert cited.startswith(shown), (shown, line)
+    for sign in advice.set_by:
+        assert any(r.id == sign.id and r.kind == "warning_sign" for r in assessment.reasons)
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.name)
+def test_watch_list_names_only_absent_signs_that_raise_the_advice(
+    knowledge: Knowledge, path: Path
+) -> None:
+    answers = load_answer_file(str(path), knowledge).answers
+    assessment = assess(knowledge, answers)
+    advice = pick_advice(knowledge, assessment, answers, TODAY)
+    fired = {r.id for r in assessment.reasons if r.kind == "warning_sign"}
+    for watch in advice.watch:
+        assert watch.id not in fired
+        assert watch.level.rank > assessment.verdict.rank
+        assert watch.line.startswith("If ")
+        assert ": " in watch.line
+    if assessment.verdict != Verdict.EMERGENCY:
+        assert advice.watch  # there is always something that would change the advice
+
+
+def test_a_deciding_warning_sign_leads_the_causes(knowledge: Knowledge) -> None:
+    lines, verdict = brief(knowledge, EXAMPLES / "emergency.yaml", 80)
+    text = "\n".join(lines)
+    assert verdict == Verdict.EMERGENCY
+    assert "The advice comes from the warning signs in your answers" in text
+    causes = lines[lines.index("Likely causes") + 1 :]
+    assert causes[0].strip() == "1. Cauda equina syndrome - the warning sign points to this"
+    assert "match" not in causes[0]
+
+
+def test_one_picture_at_different_levels_is_one_line(knowledge: Knowledge) -> None:
+    lines, _ = brief(knowledge, EXAMPLES / "sciatica.yaml", 120)
+    text = "\n".join(lines)
+    assert "Sciatica: an irritated nerve root, often from a slipped disc" in text
+    assert "Herniated (slipped) disc" not in text
+    assert "Radiculopathy" not in text
+
+
+def test_the_safety_net_says_what_to_do_how_long_and_when_to_check(
+    knowledge: Knowledge,
+) -> None:
+    lines, verdict = brief(knowledge, EXAMPLES / "strain.json", 80)
+    text = " ".join(line.strip() for line in lines)
+    assert verdict == Verdict.SELF_CARE
+    assert "Do not stay in bed" in text
+    assert "How long: Most strains get much better within 2 to 6 weeks." in text
+    # strain: check again after 14 days, dated from the day given, not the clock
+    assert "If it is not better by Tuesday 15 December 2026, see a doctor" in text
+    assert "backcheck ask" in text
+    assert "If your leg gets weaker over hours or days: get emergency care." in text
+
+
+def test_urgent_and_emergency_advice_has_no_wait_until_date(knowledge: Knowledge) -> None:
+    answers = load_answer_file(str(EXAMPLES / "emergency.yaml"), knowledge).answers
+    advice = pick_advice(knowledge, assess(knowledge, answers), answers, TODAY)
+    assert advice.check_date is None
+    assert advice.check_again == ""
+    assert "Do not drive yourself." in advice.avoid
+
+
+def test_report_keeps_everything_and_gains_date_and_versions(knowledge: Knowledge) -> None:
+    from backcheck import __version__
+
+    answers = load_answer_file(str(EXAMPLES / "sciatica.yaml"), knowledge).answers
+    report = render_markdown(knowledge, assess(knowledge, answers), answers, "s.yaml", TODAY)
+    assert "Date: 2026-12-01" in report
+    assert f"backcheck {__version__}" in report
+    assert f"knowledge {knowledge.fingerprint}" in report
+    assert len(knowledge.fingerprint) == 12
+    for part in ("## Why", "## Answers", "## Possible causes", "Watch for:", "How long:"):
+        assert part in report
+    assert "Tuesday 8 December 2026" in report  # see a doctor: check again within 7 days
+
+
+def test_run_shows_the_short_summary_and_details_on_request(runner: object) -> None:
+    from typer.testing import CliRunner
+
+    from backcheck.cli import app
+
+    assert isinstance(runner, CliRunner)
+    short = runner.invoke(app, ["run", str(EXAMPLES / "sciatica.yaml")]).stdout
+    full = runner.invoke(app, ["run", "--details", str(EXAMPLES / "sciatica.yaml")]).stdout
+    assert "Watch for" in short
+    assert "What to tell the doctor" not in short
+    assert "What to tell the doctor" in full
+    assert "Possible causes" in full
