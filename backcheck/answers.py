@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from backcheck.errors import InputError
-from backcheck.knowledge import Knowledge, Question
+from backcheck.knowledge.model import Knowledge, Question
+from backcheck.knowledge.rules import Answer, Answers
 from backcheck.suggest import did_you_mean
-from backcheck.when import Answer, Answers
-from backcheck.yamlio import MAX_ANSWER_FILE_BYTES, decode, parse_text, read_text
+from backcheck.textfile import MAX_ANSWER_FILE_BYTES, decode, parse_text, read_text
 
 # `id`, `story` and `expect` make every vignette a valid answer file; `run` ignores them.
 TOP_LEVEL_KEYS = ("answers", "version", "id", "story", "expect", "complete")

@@ -8,7 +8,7 @@ import signal
 from collections.abc import Iterator
 
 from backcheck.errors import InputError
-from backcheck.knowledge import Knowledge, Verdict
+from backcheck.knowledge.model import Knowledge, Verdict
 
 # Below this many files the worker start-up costs more than it saves.
 PARALLEL_FROM = 200
@@ -24,7 +24,7 @@ def assess_to_json(knowledge: Knowledge, path: str) -> Result:
     """One file: its JSON line and verdict, or its one-line error."""
     from backcheck.answers import load_answer_file
     from backcheck.engine import assess
-    from backcheck.render import render_json
+    from backcheck.output.summary import render_json
 
     try:
         answer_file = load_answer_file(path, knowledge)

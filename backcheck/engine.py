@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-from backcheck.knowledge import Condition, Knowledge, Question, Verdict, WarningSign
-from backcheck.when import Answer, Answers, Match, When, evaluate, matched_answers
+from backcheck.knowledge.model import Condition, Knowledge, Question, Verdict, WarningSign
+from backcheck.knowledge.rules import Answer, Answers, Match, When, evaluate, matched_answers
 
 
 class Reason(NamedTuple):

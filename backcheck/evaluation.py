@@ -10,7 +10,7 @@ from typing import Any
 from backcheck.answers import check_answer_file, read_answer_file
 from backcheck.engine import Assessment, assess
 from backcheck.errors import InputError
-from backcheck.knowledge import Knowledge, Verdict
+from backcheck.knowledge.model import Knowledge, Verdict
 
 # The product's targets (issue: triage accuracy and safety); a value is the minimum.
 TARGETS = {

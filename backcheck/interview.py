@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from backcheck.engine import Assessment, assess
-from backcheck.knowledge import Knowledge, Question, Step, Verdict
-from backcheck.when import Answer, Answers, evaluate, questions_in
+from backcheck.knowledge.model import Knowledge, Question, Step, Verdict
+from backcheck.knowledge.rules import Answer, Answers, evaluate, questions_in
 
 StepAnswers = Mapping[str, Answer | None]
 

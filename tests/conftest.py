@@ -19,8 +19,8 @@ os.environ["BACKCHECK_CACHE_DIR"] = tempfile.mkdtemp(prefix="backcheck-test-cach
 
 from typer.testing import CliRunner
 
-from backcheck.knowledge import Knowledge
-from backcheck.source import load_knowledge
+from backcheck.knowledge.loading import load_knowledge
+from backcheck.knowledge.model import Knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

@@ -13,8 +13,8 @@ import yaml
 from typer.testing import CliRunner
 
 from backcheck.batch import PARALLEL_FROM, assess_to_json
-from backcheck.cli import app
-from backcheck.knowledge import Knowledge
+from backcheck.cli.app import app
+from backcheck.knowledge.model import Knowledge
 from tests.conftest import DEV_VIGNETTES
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from backcheck.engine import assess, rank_conditions
-from backcheck.knowledge import Knowledge, Verdict
+from backcheck.knowledge.model import Knowledge, Verdict
 from tests.conftest import full_answers
 
 

@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
-from backcheck.cli import app
-from backcheck.source import default_knowledge_path
-from backcheck.yamlio import MAX_ANSWER_FILE_BYTES
+from backcheck.cli.app import app
+from backcheck.knowledge.loading import default_knowledge_path
+from backcheck.textfile import MAX_ANSWER_FILE_BYTES
 
 FUZZ = settings(max_examples=150, deadline=5000, suppress_health_check=list(HealthCheck))
 QUESTIONS = ["sensation", "spread", "fever", "age", "history", "injury", "below_knee"]
@@ -225,7 +225,7 @@ def test_every_field_of_every_section_rejects_hostile_values() -> None:
 def _problems(data: Any) -> list[str]:
     """The problem lines for a knowledge mapping (none when it is valid)."""
     from backcheck.errors import KnowledgeError
-    from backcheck.loading import build_knowledge
+    from backcheck.knowledge.validate import build_knowledge
 
     try:
         build_knowledge(data, source="k.yaml")

@@ -22,8 +22,8 @@ from backcheck.interview import (
     run_interview,
     simulate,
 )
-from backcheck.knowledge import Knowledge, Verdict
-from backcheck.when import Answer, questions_in
+from backcheck.knowledge.model import Knowledge, Verdict
+from backcheck.knowledge.rules import Answer, questions_in
 from tests.conftest import DEV_VIGNETTES, full_answers
 
 RED_FLAGS = "red_flags"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from backcheck.cli import app
+from backcheck.cli.app import app
 from tests.conftest import DEV_VIGNETTES, EXAMPLES
 
 NO_NETWORK = """
@@ -23,7 +23,7 @@ socket.socket.sendto = refuse
 socket.create_connection = refuse
 socket.getaddrinfo = refuse
 sys.argv = ["backcheck", *sys.argv[1:]]
-from backcheck.cli import main
+from backcheck.cli.app import main
 main()
 """
 

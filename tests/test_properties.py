@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from backcheck.engine import assess
-from backcheck.knowledge import Knowledge, Question, Verdict
-from backcheck.source import load_knowledge
-from backcheck.when import AllOf, AnyOf, Match, Not, When, evaluate
+from backcheck.knowledge.loading import load_knowledge
+from backcheck.knowledge.model import Knowledge, Question, Verdict
+from backcheck.knowledge.rules import AllOf, AnyOf, Match, Not, When, evaluate
 
 KNOWLEDGE = load_knowledge()
 ALWAYS_RED_FLAGS = [q.id for q in KNOWLEDGE.red_flags if q.asked_if is None]
@@ -157,8 +157,8 @@ def test_the_fast_json_line_is_exactly_the_contract_object(
 ) -> None:
     import json
 
-    from backcheck.render import render_json
-    from backcheck.report import to_json
+    from backcheck.output.jsonout import to_json
+    from backcheck.output.summary import render_json
 
     assessment = assess(KNOWLEDGE, answers)
     line = render_json(KNOWLEDGE, assessment, source)

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from backcheck.engine import assess
-from backcheck.knowledge import Knowledge, Verdict
+from backcheck.knowledge.model import Knowledge, Verdict
 from tests.conftest import full_answers
 
 E, U, S = Verdict.EMERGENCY, Verdict.URGENT, Verdict.SEE_DOCTOR

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from backcheck.cli import app
+from backcheck.cli.app import app
 from backcheck.engine import assess
 from backcheck.evaluation import TARGETS, evaluate_vignettes, load_case, vignette_paths
-from backcheck.knowledge import Knowledge, Verdict
+from backcheck.knowledge.model import Knowledge, Verdict
 from tests.conftest import DEV_VIGNETTES, OWN_VIGNETTES
 
 ALL = [*vignette_paths([DEV_VIGNETTES]), *vignette_paths([OWN_VIGNETTES])]
@@ -90,7 +90,7 @@ def test_eval_shows_what_an_edit_changed(
 ) -> None:
     import yaml
 
-    from backcheck.source import default_knowledge_path
+    from backcheck.knowledge.loading import default_knowledge_path
 
     data = yaml.safe_load(default_knowledge_path().read_text(encoding="utf-8"))
     for sign in data["warning_signs"]:

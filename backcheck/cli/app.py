@@ -17,7 +17,7 @@ from backcheck.errors import BackcheckError, ExitStatus, InputError, one_line
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from backcheck.knowledge import Knowledge, Verdict
+    from backcheck.knowledge.model import Knowledge, Verdict
 
 app = typer.Typer(
     name="backcheck",
@@ -84,7 +84,7 @@ def handle_errors(command: F) -> F:
 
 def knowledge_of(ctx: typer.Context) -> Knowledge:
     """The knowledge file chosen with --knowledge, or the shipped one; loaded once."""
-    from backcheck.source import load_knowledge
+    from backcheck.knowledge.loading import load_knowledge
 
     state: dict[str, Any] = ctx.ensure_object(dict)
     if "knowledge" not in state:
@@ -164,9 +164,9 @@ def _run_files(
     """Assess each file in turn, writing as it goes; returns the failures and the worst verdict."""
     from rich.console import Console
 
-    from backcheck import render
     from backcheck.answers import load_answer_file
     from backcheck.engine import assess
+    from backcheck.output import summary as render
 
     failures = 0
     worst: Verdict | None = None
@@ -223,7 +223,7 @@ def lookup(
 ) -> None:
     """Quick reference on a condition: symptoms, triggers, warning signs, tests, what helps."""
     from backcheck.lookup import find_condition
-    from backcheck.reference import render_condition
+    from backcheck.output.reference import render_condition
 
     knowledge = knowledge_of(ctx)
     query = " ".join(name)
@@ -242,7 +242,7 @@ def lookup(
 @handle_errors
 def conditions(ctx: typer.Context) -> None:
     """List every condition backcheck knows, by category."""
-    from backcheck.reference import render_condition_list
+    from backcheck.output.reference import render_condition_list
 
     render_condition_list(stdout_console(), knowledge_of(ctx))
 
@@ -256,7 +256,7 @@ def validate(
     ),
 ) -> None:
     """Check a knowledge file: YAML, fields, ids and every reference."""
-    from backcheck.source import load_knowledge
+    from backcheck.knowledge.loading import load_knowledge
 
     path = file or ctx.ensure_object(dict).get("knowledge_path")
     knowledge = load_knowledge(path)
@@ -280,11 +280,11 @@ def ask(
     force: bool = typer.Option(False, "--force", help="Let --save replace an existing file."),
 ) -> None:
     """Answer the questions one by one in the terminal, then see the advice and likely causes."""
-    from backcheck import prompts
+    from backcheck.cli import prompts
     from backcheck.engine import assess
     from backcheck.files import check_writable
     from backcheck.interview import Interview, run_interview
-    from backcheck.render import render_summary
+    from backcheck.output.summary import render_summary
 
     if not prompts.is_terminal():
         raise InputError(
@@ -335,8 +335,8 @@ def eval_command(
     """Measure triage and ranking accuracy on vignettes, with the misses and why."""
     import json
 
-    from backcheck.evalreport import eval_json, render_eval
     from backcheck.evaluation import evaluate_vignettes, vignette_paths
+    from backcheck.output.evaltable import eval_json, render_eval
 
     knowledge = knowledge_of(ctx)
     sets = {str(d): evaluate_vignettes(knowledge, vignette_paths([d])) for d in dirs}

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from backcheck.errors import InputError
 from backcheck.interview import BACK, AfterEmergency, Back, Prompt, StepAnswers
-from backcheck.knowledge import Knowledge, Question, Verdict
-from backcheck.when import Answer, Answers
+from backcheck.knowledge.model import Knowledge, Question, Verdict
+from backcheck.knowledge.rules import Answer, Answers
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -246,7 +246,7 @@ def _default_choice(choices: list[Any], previous: Answers, qid: str) -> Any:
 
 def show_emergency(console: Console, knowledge: Knowledge, assessment: Assessment) -> None:
     """The emergency advice: what to do now, the emergency number, and why."""
-    from backcheck.render import bullets, render_verdict_banner
+    from backcheck.output.summary import bullets, render_verdict_banner
 
     console.print()
     render_verdict_banner(console, knowledge, Verdict.EMERGENCY)

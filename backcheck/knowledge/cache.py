@@ -14,7 +14,7 @@ import zlib
 from pathlib import Path
 
 from backcheck import __version__
-from backcheck.knowledge import Knowledge
+from backcheck.knowledge.model import Knowledge
 
 ENV_DIR = "BACKCHECK_CACHE_DIR"
 ENV_OFF = "BACKCHECK_NO_CACHE"
@@ -34,12 +34,12 @@ def _code_stamp() -> str:
     """Size and time of the code that builds the cached objects: an edit there is a new key."""
     here = Path(__file__).resolve().parent
     stamps = []
-    for name in ("knowledge.py", "when.py", "loading.py", "reader.py", "clinical.py"):
+    for path in sorted(here.glob("*.py")):
         try:
-            info = (here / name).stat()
+            info = path.stat()
         except OSError:
             continue
-        stamps.append(f"{name}:{info.st_size}:{info.st_mtime_ns}")
+        stamps.append(f"{path.name}:{info.st_size}:{info.st_mtime_ns}")
     return ";".join(stamps)
 
 

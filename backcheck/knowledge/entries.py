@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from backcheck.knowledge import (
+from backcheck.knowledge.fields import EntryReader
+from backcheck.knowledge.model import (
     AgeOdds,
     Category,
     Condition,
@@ -14,7 +15,6 @@ from backcheck.knowledge import (
     Verdict,
     WarningSign,
 )
-from backcheck.reader import EntryReader
 from backcheck.suggest import did_you_mean
 
 MAX_WEIGHT = 3.0  # ln 20: no single answer may decide a ranking alone

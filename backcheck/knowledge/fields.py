@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from backcheck.knowledge import Question, Verdict
+from backcheck.knowledge.model import Question, Verdict
+from backcheck.knowledge.rules import AllOf, AnyOf, Match, Not, When
 from backcheck.suggest import did_you_mean
-from backcheck.when import AllOf, AnyOf, Match, Not, When
 
 _YES_NO = {True: "yes", False: "no", "yes": "yes", "no": "no"}
 

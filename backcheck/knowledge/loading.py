@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from backcheck import cache
 from backcheck.errors import InputError, KnowledgeError
-from backcheck.knowledge import Knowledge
-from backcheck.yamlio import MAX_KNOWLEDGE_FILE_BYTES, parse_text, read_text
+from backcheck.knowledge import cache
+from backcheck.knowledge.model import Knowledge
+from backcheck.textfile import MAX_KNOWLEDGE_FILE_BYTES, parse_text, read_text
 
 
 def default_knowledge_path() -> Path:
     """The shipped knowledge file: inside the wheel, or data/ in a source checkout."""
-    package_dir = Path(__file__).resolve().parent
+    package_dir = Path(__file__).resolve().parent.parent
     bundled = package_dir / "data" / "knowledge.yaml"
     if bundled.is_file():
         return bundled
@@ -31,7 +31,7 @@ def load_knowledge(path: Path | None = None) -> Knowledge:
     cached = cache.load_cached(key)
     if cached is not None:
         return cached
-    from backcheck.loading import build_knowledge  # only for a new or changed file
+    from backcheck.knowledge.validate import build_knowledge  # only for a new or changed file
 
     try:
         raw = parse_text(text, json_first=path.suffix == ".json")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import NamedTuple
 
-from backcheck.when import When
+from backcheck.knowledge.rules import When
 
 
 class Verdict(StrEnum):

@@ -1,6 +1,6 @@
 """Validate the knowledge file and build the model: every problem found, named by entry.
 
-Reading the file and the cache is in ``backcheck.source``; this module is needed only
+Reading the file and the cache is in ``backcheck.knowledge.loading``; this module is needed only
 when a knowledge file is new or changed.
 """
 
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from backcheck.clinical import ClinicalReader
 from backcheck.errors import KnowledgeError
-from backcheck.knowledge import (
+from backcheck.knowledge.entries import ClinicalReader
+from backcheck.knowledge.model import (
     QUESTION_TYPES,
     Category,
     Knowledge,

@@ -5,11 +5,11 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any
 
-from backcheck.knowledge import Knowledge, Verdict
+from backcheck.knowledge.model import Knowledge, Verdict
 
 if TYPE_CHECKING:
     from backcheck.engine import Assessment, ConditionScore
-    from backcheck.when import Answers
+    from backcheck.knowledge.rules import Answers
 
 SCHEMA_VERSION = 1
 SHOWN_CONDITIONS = 5

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from backcheck.knowledge import Condition, Knowledge
-from backcheck.style import VERDICT_WORD, bullets
+from backcheck.knowledge.model import Condition, Knowledge
+from backcheck.output.style import VERDICT_WORD, bullets
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from backcheck.knowledge import Verdict
+from backcheck.knowledge.model import Verdict
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from backcheck.knowledge import Knowledge, Verdict
-from backcheck.report import SHOWN_CONDITIONS, answer_lines, self_help, strength, to_json_line
-from backcheck.style import VERDICT_COLOUR, VERDICT_WORD, bullet_text, bullets
+from backcheck.knowledge.model import Knowledge, Verdict
+from backcheck.output.jsonout import (
+    SHOWN_CONDITIONS,
+    answer_lines,
+    self_help,
+    strength,
+    to_json_line,
+)
+from backcheck.output.style import VERDICT_COLOUR, VERDICT_WORD, bullet_text, bullets
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from backcheck.engine import Assessment, Reason
-    from backcheck.when import Answers
+    from backcheck.knowledge.rules import Answers
 
 __all__ = [
     "VERDICT_COLOUR",

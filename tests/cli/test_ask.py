@@ -19,13 +19,14 @@ from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 from typer.testing import CliRunner
 
-from backcheck import files, prompts
+from backcheck import files
 from backcheck.answers import load_answer_file
-from backcheck.cli import app
+from backcheck.cli import prompts
+from backcheck.cli.app import app
+from backcheck.cli.prompts import TerminalAsker, check_ticks, parse_age, screen_answers
 from backcheck.engine import assess
 from backcheck.interview import BACK, AfterEmergency, Prompt, due_questions
-from backcheck.knowledge import Knowledge
-from backcheck.prompts import TerminalAsker, check_ticks, parse_age, screen_answers
+from backcheck.knowledge.model import Knowledge
 from tests.conftest import ROOT, full_answers
 
 DOWN, UP, ENTER, SPACE, BACKSPACE, CTRL_C = "\x1b[B", "\x1b[A", "\r", " ", "\x7f", "\x03"
@@ -350,7 +351,7 @@ def test_is_terminal_needs_both_streams(
 
 def test_other_commands_do_not_import_questionary() -> None:
     code = (
-        "import sys; from typer.testing import CliRunner; from backcheck.cli import app; "
+        "import sys; from typer.testing import CliRunner; from backcheck.cli.app import app; "
         "CliRunner().invoke(app, ['run', 'examples/strain.json']); "
         "print(sorted(m for m in ('questionary', 'prompt_toolkit') if m in sys.modules))"
     )

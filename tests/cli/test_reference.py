@@ -9,8 +9,8 @@ import yaml
 from typer.testing import CliRunner
 
 from backcheck import __version__
-from backcheck.cli import app
-from backcheck.source import default_knowledge_path
+from backcheck.cli.app import app
+from backcheck.knowledge.loading import default_knowledge_path
 
 
 @pytest.mark.parametrize(

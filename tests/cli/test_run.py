@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from backcheck.cli import app
+from backcheck.cli.app import app
 from tests.conftest import EXAMPLES
 
 SCIATICA = str(EXAMPLES / "sciatica.yaml")

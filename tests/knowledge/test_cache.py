@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from backcheck import cache
-from backcheck.source import default_knowledge_path, load_knowledge
+from backcheck.knowledge import cache
+from backcheck.knowledge.loading import default_knowledge_path, load_knowledge
 
 
 @pytest.fixture

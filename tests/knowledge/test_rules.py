@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backcheck.when import AllOf, AnyOf, Match, Not, evaluate
+from backcheck.knowledge.rules import AllOf, AnyOf, Match, Not, evaluate
 
 FEVER = Match("fever", frozenset({"yes"}))
 NUMB = Match("sensation", frozenset({"numbness"}))

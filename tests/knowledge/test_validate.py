@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from backcheck.errors import KnowledgeError
-from backcheck.knowledge import Knowledge
-from backcheck.source import default_knowledge_path, load_knowledge
-from backcheck.when import questions_in
+from backcheck.knowledge.loading import default_knowledge_path, load_knowledge
+from backcheck.knowledge.model import Knowledge
+from backcheck.knowledge.rules import questions_in
 
 SHIPPED = default_knowledge_path()
 
