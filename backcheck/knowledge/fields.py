@@ -1,35 +1,56 @@
-"""Reading knowledge-file entries: typed fields, ids, references and the rule language.
+"""Typed field readers that collect problems, shared by knowledge validation and answer files.
 
-Every problem is collected (not raised) so that a clinician sees them all at once, each
-as `entry.field: problem (did you mean ...?)`.
+Every problem is collected (not raised) so that a person sees them all at once, each
+as `entry.field: problem (did you mean ...?)`. The readers are used by composition:
+the rule reader, the entry readers and the answer-file reader each hold one ``Fields``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeGuard
 
-from backcheck.knowledge.model import Question, Verdict
-from backcheck.knowledge.rules import AllOf, AnyOf, Match, Not, When
+from backcheck.knowledge.model import Verdict
 from backcheck.suggest import did_you_mean
 
 _YES_NO = {True: "yes", False: "no", "yes": "yes", "no": "no"}
 
 
-class EntryReader:
-    """Field readers that record problems; the questions are needed to read rules."""
+def yes_no(value: Any) -> str | None:
+    """``yes`` or ``no`` for true/false or the words yes/no (any case), else None."""
+    if isinstance(value, bool):
+        return _YES_NO[value]
+    if isinstance(value, str):
+        return _YES_NO.get(value.strip().lower())
+    return None
+
+
+def is_number(value: Any) -> TypeGuard[float]:
+    """True for an int or a float, never for true/false."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def is_whole(value: Any) -> TypeGuard[int]:
+    """True for an int, never for true/false."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+class Fields:
+    """Typed field readers that record every problem, for one file (``source``)."""
 
     def __init__(self, source: str) -> None:
+        """Start with no problems."""
         self.source = source
         self.problems: list[str] = []
-        self.questions: dict[str, Question] = {}
 
     def problem(self, where: str, message: str) -> None:
+        """Record one problem as `where: message`."""
         self.problems.append(f"{where}: {message}")
 
     def entry(
         self, raw: Any, where: str, required: tuple[str, ...], optional: tuple[str, ...] = ()
     ) -> dict[str, Any] | None:
+        """A mapping with the required fields and no unknown ones, or None."""
         if not isinstance(raw, dict):
             self.problem(where, f"must be a mapping, not {type(raw).__name__}")
             return None
@@ -44,6 +65,7 @@ class EntryReader:
         return raw
 
     def text(self, raw: dict[str, Any], key: str, where: str, default: str | None = None) -> str:
+        """A non-empty text field, stripped (``default`` when optional)."""
         value = raw.get(key, default)
         if not isinstance(value, str) or not value.strip():
             if key in raw or default is None:
@@ -54,6 +76,7 @@ class EntryReader:
     def texts(
         self, raw: dict[str, Any], key: str, where: str, *, allow_empty: bool = False
     ) -> tuple[str, ...]:
+        """A list of non-empty texts."""
         value = raw.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             self.problem(f"{where}.{key}", "must be a list of non-empty texts")
@@ -63,6 +86,7 @@ class EntryReader:
         return tuple(v.strip() for v in value)
 
     def ident(self, raw: dict[str, Any], where: str, seen: set[str]) -> str:
+        """A lower_snake_case id, new among ``seen`` (which it joins)."""
         value = raw.get("id")
         if not isinstance(value, str) or not value.isidentifier() or value != value.lower():
             self.problem(where, f"id {value!r} must be lower_snake_case text")
@@ -73,6 +97,7 @@ class EntryReader:
         return value
 
     def verdict(self, value: Any, where: str) -> Verdict:
+        """A verdict level."""
         try:
             return Verdict(value)
         except ValueError:
@@ -85,12 +110,14 @@ class EntryReader:
             return Verdict.SELF_CARE
 
     def refs(self, values: tuple[str, ...], known: Iterable[str], where: str, kind: str) -> None:
+        """Record every value that is not among ``known``."""
         known = list(known)
         for value in values:
             if value not in known:
                 self.problem(where, f"unknown {kind} '{value}'{did_you_mean(value, known)}")
 
     def entries(self, raw: Any, key: str) -> list[tuple[str, Any]]:
+        """The items of a list section with where each one is, by id or index."""
         items = raw.get(key) if isinstance(raw, dict) else None
         if not isinstance(items, list):
             if isinstance(raw, dict) and key in raw:
@@ -101,66 +128,3 @@ class EntryReader:
             name = item.get("id") if isinstance(item, dict) else None
             out.append((f"{key}: {name}" if isinstance(name, str) else f"{key}[{index}]", item))
         return out
-
-    # --- the `when` language ----------------------------------------------------
-    def when(self, raw: Any, where: str) -> When | None:
-        if not isinstance(raw, dict) or not raw:
-            self.problem(where, "a test must be a non-empty mapping of question ids to answers")
-            return None
-        parts: list[When] = []
-        for key, value in raw.items():
-            part = self.when_part(key, value, f"{where}.{key}")
-            if part is not None:
-                parts.append(part)
-        if len(parts) != len(raw):
-            return None
-        return parts[0] if len(parts) == 1 else AllOf(tuple(parts))
-
-    def when_part(self, key: Any, value: Any, where: str) -> When | None:
-        if key in ("all", "any"):
-            if not isinstance(value, list) or not value:
-                self.problem(where, "must be a non-empty list of tests")
-                return None
-            parts = [self.when(v, f"{where}[{i}]") for i, v in enumerate(value)]
-            if any(p is None for p in parts):
-                return None
-            clean = tuple(p for p in parts if p is not None)
-            return AllOf(clean) if key == "all" else AnyOf(clean)
-        if key == "not":
-            inner = self.when(value, where)
-            return None if inner is None else Not(inner)
-        question = self.questions.get(key) if isinstance(key, str) else None
-        if question is None:
-            self.problem(where, f"unknown question '{key}'{did_you_mean(key, self.questions)}")
-            return None
-        if question.type == "integer":
-            return self.range_match(question, value, where)
-        if question.type == "yes_no":
-            answer = _YES_NO.get(value) if isinstance(value, bool | str) else None
-            if answer is None:
-                self.problem(where, f"{value!r} is not an answer; allowed: true, false")
-                return None
-            return Match(question.id, frozenset([answer]))
-        values = value if isinstance(value, list) else [value]
-        bad = [v for v in values if not isinstance(v, str) or v not in question.option_ids]
-        for v in bad:
-            allowed = ", ".join(question.option_ids)
-            self.problem(
-                where,
-                f"unknown option {v!r}; allowed: {allowed}{did_you_mean(v, question.option_ids)}",
-            )
-        if bad or not values:
-            if not values:
-                self.problem(where, "must name at least one option")
-            return None
-        return Match(question.id, frozenset(values))
-
-    def range_match(self, question: Question, value: Any, where: str) -> When | None:
-        if not isinstance(value, dict) or not value or set(value) - {"at_least", "below"}:
-            self.problem(where, "must be a mapping with at_least and/or below")
-            return None
-        bounds = {k: v for k, v in value.items() if isinstance(v, int) and not isinstance(v, bool)}
-        if len(bounds) != len(value):
-            self.problem(where, "at_least and below must be whole numbers")
-            return None
-        return Match(question.id, at_least=bounds.get("at_least"), below=bounds.get("below"))

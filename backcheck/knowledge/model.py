@@ -33,7 +33,14 @@ _RANK = {
     Verdict.EMERGENCY: 3,
 }
 
-QUESTION_TYPES = ("multi", "single", "yes_no", "integer")
+
+class QuestionType(StrEnum):
+    """How a question is answered (the contract's answer types)."""
+
+    MULTI = "multi"
+    SINGLE = "single"
+    YES_NO = "yes_no"
+    INTEGER = "integer"
 
 
 class Option(NamedTuple):
@@ -52,7 +59,7 @@ class Question(NamedTuple):
     """An interview question; ``asked_if`` is its branching rule."""
 
     id: str
-    type: str
+    type: QuestionType
     text: str
     help: str
     short: str
@@ -102,7 +109,6 @@ class WarningSign(NamedTuple):
     title: str
     why: str
     when: When
-    conditions: tuple[str, ...] = ()
 
 
 class Finding(NamedTuple):
@@ -151,12 +157,11 @@ class Condition(NamedTuple):
 
 
 class Trigger(NamedTuple):
-    """Something that brings symptoms on; ``answer`` says which answer reports it."""
+    """Something that brings symptoms on."""
 
     id: str
     name: str
     summary: str
-    answer: When | None = None
 
 
 class DoctorTest(NamedTuple):
@@ -196,6 +201,10 @@ class Knowledge(NamedTuple):
     triggers: dict[str, Trigger]
     doctor_tests: dict[str, DoctorTest]
     conditions: dict[str, Condition]
+
+    def conditions_with_sign(self, sign_id: str) -> tuple[str, ...]:
+        """The conditions that list the warning sign ``sign_id``, in knowledge order."""
+        return tuple(c.id for c in self.conditions.values() if sign_id in c.warning_signs)
 
     @property
     def red_flags(self) -> tuple[Question, ...]:
