@@ -7,17 +7,18 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
 from backcheck import __version__
 from backcheck.errors import BackcheckError, ExitStatus, InputError, one_line
+from backcheck.pipeline import Format
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from backcheck.knowledge.model import Knowledge, Verdict
+    from backcheck.knowledge.model import Knowledge
 
 app = typer.Typer(
     name="backcheck",
@@ -33,14 +34,6 @@ app = typer.Typer(
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-class Format(StrEnum):
-    """Output formats of `run`."""
-
-    rich = "rich"
-    json = "json"
-    markdown = "markdown"
 
 
 VERDICT_EXIT = {
@@ -124,7 +117,7 @@ def run(
         ..., metavar="FILE...", help="Answer files (YAML or JSON); - reads stdin."
     ),
     output: Format = typer.Option(
-        Format.rich, "--format", "-f", help="rich, json (JSON Lines for several files) or markdown."
+        Format.RICH, "--format", "-f", help="rich, json (JSON Lines for several files) or markdown."
     ),
     exit_code: bool = typer.Option(
         False,
@@ -144,11 +137,12 @@ def run(
     import io
 
     from backcheck.files import check_writable, write_private
+    from backcheck.pipeline import run_files
 
     if report is not None:
         check_writable(report, force=force)
     sink = io.StringIO() if report is not None else sys.stdout
-    failures, worst = _run_files(knowledge_of(ctx), files, output, sink)
+    failures, worst = run_files(knowledge_of(ctx), files, output, sink, print_error)
     if report is not None:
         assert isinstance(sink, io.StringIO)
         write_private(report, sink.getvalue(), force=force)
@@ -156,61 +150,6 @@ def run(
         raise typer.Exit(ExitStatus.USAGE)
     if exit_code and worst is not None:
         raise typer.Exit(VERDICT_EXIT[worst.value])
-
-
-def _run_files(
-    knowledge: Knowledge, files: list[str], output: Format, sink: TextIO
-) -> tuple[int, Verdict | None]:
-    """Assess each file in turn, writing as it goes; returns the failures and the worst verdict."""
-    from rich.console import Console
-
-    from backcheck.answers import load_answer_file
-    from backcheck.engine import assess
-    from backcheck.output import summary as render
-
-    failures = 0
-    worst: Verdict | None = None
-    if output == Format.json:
-        from backcheck.batch import json_results
-
-        for line, error, verdict in json_results(knowledge, files):
-            if error is not None:
-                print_error(error)
-                failures += 1
-                continue
-            assert line is not None
-            assert verdict is not None
-            if worst is None or verdict.rank > worst.rank:
-                worst = verdict
-            sink.write(line + "\n")
-        sink.flush()
-        return failures, worst
-
-    console = Console(file=sink, highlight=False) if output == Format.rich else None
-    for index, path in enumerate(files):
-        try:
-            answer_file = load_answer_file(path, knowledge)
-        except InputError as exc:
-            print_error(str(exc))
-            failures += 1
-            continue
-        assessment = assess(knowledge, answer_file.answers)
-        if worst is None or assessment.verdict.rank > worst.rank:
-            worst = assessment.verdict
-        source = answer_file.source
-        if output == Format.markdown:
-            sink.write(
-                ("\n---\n\n" if index else "")
-                + render.render_markdown(knowledge, assessment, answer_file.answers, source)
-            )
-        else:
-            assert console is not None
-            if index:
-                console.rule()
-            shown = source if len(files) > 1 or source != "<stdin>" else ""
-            render.render_summary(console, knowledge, assessment, answer_file.answers, shown)
-        sink.flush()
-    return failures, worst
 
 
 @app.command()
@@ -281,10 +220,9 @@ def ask(
 ) -> None:
     """Answer the questions one by one in the terminal, then see the advice and likely causes."""
     from backcheck.cli import prompts
-    from backcheck.engine import assess
     from backcheck.files import check_writable
     from backcheck.interview import Interview, run_interview
-    from backcheck.output.summary import render_summary
+    from backcheck.pipeline import assess_answers, render_rich
 
     if not prompts.is_terminal():
         raise InputError(
@@ -308,7 +246,7 @@ def ask(
         raise KeyboardInterrupt from None
     console.print()
     console.rule("Your summary")
-    render_summary(console, knowledge, assess(knowledge, outcome.answers), outcome.answers, "")
+    render_rich(console, assess_answers(knowledge, outcome.answers), "")
     if save is not None:
         prompts.keep_answers(
             console, save, knowledge, outcome.answers, complete=outcome.complete, force=force
@@ -335,8 +273,8 @@ def eval_command(
     """Measure triage and ranking accuracy on vignettes, with the misses and why."""
     import json
 
-    from backcheck.evaluation import evaluate_vignettes, vignette_paths
-    from backcheck.output.evaltable import eval_json, render_eval
+    from backcheck.evaluation import eval_json, evaluate_vignettes, vignette_paths
+    from backcheck.output.evaltable import render_eval
 
     knowledge = knowledge_of(ctx)
     sets = {str(d): evaluate_vignettes(knowledge, vignette_paths([d])) for d in dirs}

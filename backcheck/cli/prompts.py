@@ -20,7 +20,7 @@ from backcheck.knowledge.rules import Answer, Answers
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from backcheck.engine import Assessment
+    from backcheck.result import Result
 
 # Choice values that are not answers. Strings, because questionary turns value=None into the title.
 NONE_OF_THESE = "__none_of_these__"
@@ -218,7 +218,7 @@ class TerminalAsker:
         assert not isinstance(parsed, str)  # the prompt's validation let only these through
         return parsed
 
-    def after_emergency(self, assessment: Assessment) -> AfterEmergency:
+    def after_emergency(self, assessment: Result) -> AfterEmergency:
         """Show the emergency advice at once, then ask whether to stop or finish."""
         import questionary
 
@@ -244,12 +244,12 @@ def _default_choice(choices: list[Any], previous: Answers, qid: str) -> Any:
     return next((c for c in choices if getattr(c, "value", None) == wanted), None)
 
 
-def show_emergency(console: Console, knowledge: Knowledge, assessment: Assessment) -> None:
+def show_emergency(console: Console, knowledge: Knowledge, assessment: Result) -> None:
     """The emergency advice: what to do now, the emergency number, and why."""
     from backcheck.output.summary import bullets, render_verdict_banner
 
     console.print()
-    render_verdict_banner(console, knowledge, Verdict.EMERGENCY)
+    render_verdict_banner(console, assessment)
     console.print("[bold]Because of your answers:[/bold]")
     bullets(
         console,

@@ -1,11 +1,11 @@
-"""Render `eval` results."""
+"""The `eval` tables: figures against targets, the confusion table and the misses."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from backcheck.evaluation import TARGETS, Evaluation
+from backcheck.evaluation import TARGETS, Evaluation, combined
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -23,30 +23,6 @@ NOTES = (
     "Emergency sensitivity: emergency cases given emergency. Safe triage: verdict at or above "
     "the expected level. Top-3: an expected condition among the three best-ranked."
 )
-
-
-def combined(sets: dict[str, Evaluation]) -> Evaluation:
-    """All cases of several sets together."""
-    total = Evaluation()
-    for evaluation in sets.values():
-        total.cases += evaluation.cases
-    return total
-
-
-def eval_json(sets: dict[str, Evaluation]) -> dict[str, Any]:
-    """Figures, targets, confusion and misses per set and overall."""
-
-    def one(e: Evaluation) -> dict[str, Any]:
-        return {
-            "cases": len(e.cases),
-            "figures": e.figures(),
-            "missed_targets": e.missed_targets(),
-            "confusion": e.confusion(),
-            "misses": e.misses(),
-        }
-
-    out = {name: one(e) for name, e in sets.items()}
-    return {"targets": TARGETS, "sets": out, "overall": one(combined(sets))}
 
 
 def render_eval(console: Console, sets: dict[str, Evaluation]) -> None:
