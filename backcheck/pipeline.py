@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from backcheck.knowledge.rules import Answers
     from backcheck.result import Result
 
-# A JSON line and its verdict, or the file's one-line error.
+# A JSON line and its verdict, or the file's errors (one problem a line).
 JsonOutcome = tuple[str | None, str | None, "Verdict | None"]
 
 
@@ -80,7 +80,8 @@ def run_files(
 
         for line, error, verdict in json_results(knowledge, files):
             if error is not None or line is None or verdict is None:
-                report_error(error or "no result")
+                for message in (error or "no result").splitlines():
+                    report_error(message)
                 failures += 1
                 continue
             if worst is None or verdict.rank > worst.rank:
