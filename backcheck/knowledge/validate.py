@@ -181,7 +181,7 @@ class _Builder:
                 continue
             qid = self.fields.ident(fields, where, set(out))
             qtype = fields.get("type")
-            if qtype not in set(QuestionType):
+            if not isinstance(qtype, str) or qtype not in set(QuestionType):
                 allowed = ", ".join(QuestionType)
                 self.problem(f"{where}.type", f"unknown type {qtype!r}; allowed: {allowed}")
                 qtype = None
