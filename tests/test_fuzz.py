@@ -7,14 +7,18 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
+from click.testing import Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner, Result
+from typer.testing import CliRunner
 
 from backcheck.cli.app import app
 from backcheck.knowledge.loading import default_knowledge_path
 from backcheck.textfile import MAX_ANSWER_FILE_BYTES
+
+pytestmark = pytest.mark.slow  # the fuzz tier: `pytest -m slow` (run by .ci/run)
 
 FUZZ = settings(max_examples=150, deadline=5000, suppress_health_check=list(HealthCheck))
 QUESTIONS = ["sensation", "spread", "fever", "age", "history", "injury", "below_knee"]

@@ -24,7 +24,7 @@ from backcheck.interview import (
 )
 from backcheck.knowledge.model import Knowledge, Verdict
 from backcheck.knowledge.rules import Answer, questions_in
-from tests.conftest import DEV_VIGNETTES, full_answers
+from tests.conftest import DEV_VIGNETTES, SHARED, SHARED_REASON, full_answers
 
 RED_FLAGS = "red_flags"
 
@@ -262,6 +262,8 @@ def test_answers_outside_the_prompt_are_not_kept(knowledge: Knowledge) -> None:
 
 
 def dev_vignettes(knowledge: Knowledge) -> list[tuple[str, str, Any]]:
+    if SHARED is None:
+        pytest.skip(SHARED_REASON)
     out = []
     for path in sorted(DEV_VIGNETTES.glob("*.yaml")):
         file = load_answer_file(str(path), knowledge)

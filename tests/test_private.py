@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from backcheck.cli.app import app
-from tests.conftest import DEV_VIGNETTES, EXAMPLES
+from tests.conftest import EXAMPLES, OWN_VIGNETTES
 
 NO_NETWORK = """
 import socket, sys
@@ -36,7 +36,7 @@ main()
         ["lookup", "sciatica"],
         ["conditions"],
         ["validate"],
-        ["eval", str(DEV_VIGNETTES)],
+        ["eval", str(OWN_VIGNETTES)],
         ["--help"],
     ],
 )

@@ -8,12 +8,12 @@ import stat
 import sys
 from pathlib import Path
 
+import pexpect  # a test dependency (the test extra)
 import pytest
 import yaml
 
 from tests.conftest import ROOT, full_answers
 
-pexpect = pytest.importorskip("pexpect")
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(sys.platform == "win32", reason="pexpect.spawn needs a POSIX pty"),
@@ -22,7 +22,7 @@ pytestmark = [
 DOWN, UP, ENTER, SPACE, CTRL_C = "\x1b[B", "\x1b[A", "\r", " ", "\x03"
 
 
-def spawn(*args: str) -> tuple[pexpect.spawn, io.StringIO]:
+def spawn(*args: str) -> tuple[pexpect.spawn[str], io.StringIO]:
     env = {
         **os.environ,
         "PROMPT_TOOLKIT_NO_CPR": "1",  # no cursor-position request: a pty never answers it
@@ -46,7 +46,7 @@ def spawn(*args: str) -> tuple[pexpect.spawn, io.StringIO]:
     return child, screen
 
 
-def answer(child: pexpect.spawn, question: str, *keys: str) -> None:
+def answer(child: pexpect.spawn[str], question: str, *keys: str) -> None:
     """Wait for ``question`` on screen, then type ``keys``."""
     child.expect_exact(question)
     for key in keys:

@@ -53,10 +53,12 @@ def test_every_contract_condition_has_every_field(knowledge: Knowledge, contract
 
 
 def test_branching_rules_match_the_contract(knowledge: Knowledge) -> None:
-    assert set(questions_in(knowledge.questions["below_knee"].asked_if)) == {"spread"}  # type: ignore[arg-type]
-    assert set(questions_in(knowledge.questions["weakness_progressing"].asked_if)) == {
-        "leg_weakness"
-    }  # type: ignore[arg-type]
+    below_knee = knowledge.questions["below_knee"].asked_if
+    progressing = knowledge.questions["weakness_progressing"].asked_if
+    assert below_knee is not None
+    assert progressing is not None
+    assert set(questions_in(below_knee)) == {"spread"}
+    assert set(questions_in(progressing)) == {"leg_weakness"}
 
 
 def test_the_shipped_file_sits_where_installs_find_it() -> None:
