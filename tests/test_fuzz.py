@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +56,7 @@ HOSTILE_TEXTS = [
     "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
     "answers: {sensation: *d}\n",
     "base: &b {fever: yes}\nanswers:\n  <<: *b\n",
-    "!!python/object/apply:os.system ['echo owned']\n",
+    "!!python/object/apply:os.system ['touch owned-by-yaml']\n",
     "answers: !!python/name:os.system\n",
     "answers: {age: 30, age: 40}\n",
     '{"answers": {"age": 30, "age": 40}}',
@@ -117,11 +116,12 @@ def test_random_text(tmp_path_factory: Any, text: str) -> None:
     _check(_run(tmp_path_factory.mktemp("text"), text), (0, 2))
 
 
-def test_hostile_yaml(tmp_path: Path) -> None:
+def test_hostile_yaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # where an executed tag would create its file
     for index, text in enumerate(HOSTILE_TEXTS):
         result = _run(tmp_path, text, f"h{index}.yaml")
         _check(result, (0, 2))
-    assert not (Path.cwd() / "owned").exists()
+    assert not (tmp_path / "owned-by-yaml").exists()
 
 
 def test_python_tags_are_never_executed(tmp_path: Path) -> None:
@@ -147,15 +147,23 @@ def test_oversized_answer_files_are_refused(tmp_path: Path) -> None:
     assert "<stdin>: larger than" in stdin.stderr
 
 
-def test_yaml_is_only_read_with_a_safe_loader() -> None:
-    source = "\n".join(p.read_text(encoding="utf-8") for p in Path("backcheck").glob("*.py"))
-    assert not re.search(
-        r"\b(FullLoader|UnsafeLoader|unsafe_load|full_load)\b|yaml\.Loader\b", source
-    )
-    for call in re.findall(r"yaml\.load\([^)]*\)", source):
-        assert "Loader=_StrictLoader" in call
-    assert "_StrictLoader(_BaseLoader)" in source
-    assert 'getattr(yaml, "CSafeLoader", yaml.SafeLoader)' in source
+@pytest.mark.parametrize(
+    "text",
+    [
+        "answers: !!python/object/apply:os.system ['touch owned-by-yaml']\n",
+        "answers: !!python/name:os.system\n",
+        "answers: !!python/object:collections.OrderedDict {}\n",
+    ],
+)
+def test_yaml_is_only_read_with_a_safe_loader(
+    text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backcheck.textfile import parse_text
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ValueError, match="python"):
+        parse_text(text, json_first=False)
+    assert not (tmp_path / "owned-by-yaml").exists()
 
 
 SHIPPED = yaml.safe_load(default_knowledge_path().read_text(encoding="utf-8"))

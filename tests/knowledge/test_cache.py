@@ -24,9 +24,16 @@ def _copy(tmp_path: Path) -> Path:
     return path
 
 
-def test_a_second_load_comes_from_the_private_cache(cache_dir: Path, tmp_path: Path) -> None:
+def test_a_second_load_comes_from_the_private_cache(
+    cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = _copy(tmp_path)
     first = load_knowledge(path)
+
+    def no_parsing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the knowledge was validated again instead of read from the cache")
+
+    monkeypatch.setattr("backcheck.knowledge.validate.build_knowledge", no_parsing)
     files = list(cache_dir.iterdir())
     assert len(files) == 1
     assert files[0].stat().st_mode & 0o777 == 0o600
