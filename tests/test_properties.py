@@ -16,7 +16,7 @@ from backcheck.knowledge.rules import AllOf, AnyOf, Match, Not, When, evaluate
 
 KNOWLEDGE = load_knowledge()
 ALWAYS_RED_FLAGS = [q.id for q in KNOWLEDGE.red_flags if q.asked_if is None]
-SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _answer(question: Question) -> st.SearchStrategy[Any]:

@@ -18,6 +18,8 @@ from backcheck.knowledge.model import Knowledge
 
 ENV_DIR = "BACKCHECK_CACHE_DIR"
 ENV_OFF = "BACKCHECK_NO_CACHE"
+# The modules of this package that define or build the cached objects.
+_BUILDERS = ("model.py", "rules.py", "fields.py", "entries.py", "validate.py")
 
 
 def cache_dir() -> Path | None:
@@ -34,12 +36,12 @@ def _code_stamp() -> str:
     """Size and time of the code that builds the cached objects: an edit there is a new key."""
     here = Path(__file__).resolve().parent
     stamps = []
-    for path in sorted(here.glob("*.py")):
+    for name in _BUILDERS:
         try:
-            info = path.stat()
+            info = (here / name).stat()
         except OSError:
             continue
-        stamps.append(f"{path.name}:{info.st_size}:{info.st_mtime_ns}")
+        stamps.append(f"{name}:{info.st_size}:{info.st_mtime_ns}")
     return ";".join(stamps)
 
 
