@@ -169,9 +169,9 @@ def test_good_files_still_get_results_when_one_fails(runner: CliRunner, tmp_path
 
 
 def test_a_vignette_is_a_valid_answer_file(runner: CliRunner) -> None:
-    from tests.conftest import DEV_VIGNETTES
+    from tests.conftest import OWN_VIGNETTES
 
-    result = runner.invoke(app, ["run", "-f", "json", str(DEV_VIGNETTES / "dev-001.yaml")])
+    result = runner.invoke(app, ["run", "-f", "json", str(OWN_VIGNETTES / "own-001.yaml")])
     assert json.loads(result.stdout)["verdict"] == "emergency"
 
 
