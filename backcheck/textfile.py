@@ -26,7 +26,7 @@ def _strict_loader() -> Any:
     # The C loader is about nine times faster; both are safe loaders.
     _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    class _StrictLoader(_BaseLoader):  # type: ignore[misc]
+    class _StrictLoader(_BaseLoader):  # type: ignore[misc]  # the loader base is chosen at run time
         """A safe loader that refuses duplicate mapping keys."""
 
     def construct_mapping(loader: Any, node: Any, deep: bool = False) -> dict[Any, Any]:

@@ -72,7 +72,7 @@ def handle_errors(command: F) -> F:
             sys.stderr.write("\n")
             raise typer.Exit(ExitStatus.INTERRUPTED) from None
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper  # type: ignore[return-value]  # functools.wraps keeps the signature of F
 
 
 def knowledge_of(ctx: typer.Context) -> Knowledge:
