@@ -1,5 +1,5 @@
 """Allow ``python -m backcheck``."""
 
-from backcheck.cli import main
+from backcheck.cli.app import main
 
 main()

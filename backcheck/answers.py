@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from backcheck.errors import InputError
-from backcheck.knowledge import Knowledge, Question
+from backcheck.errors import AnswerError, InputError
+from backcheck.knowledge.fields import Fields, is_whole, yes_no
+from backcheck.knowledge.model import Knowledge, Question, QuestionType
+from backcheck.knowledge.rules import Answer, Answers
 from backcheck.suggest import did_you_mean
-from backcheck.when import Answer, Answers
-from backcheck.yamlio import MAX_ANSWER_FILE_BYTES, decode, parse_text, read_text
+from backcheck.textfile import MAX_ANSWER_FILE_BYTES, decode, parse_text, read_text
 
 # `id`, `story` and `expect` make every vignette a valid answer file; `run` ignores them.
 TOP_LEVEL_KEYS = ("answers", "version", "id", "story", "expect", "complete")
@@ -95,70 +96,81 @@ def _top_level(raw: Any, label: str) -> dict[str, Any]:
 
 
 def parse_answers(raw: dict[Any, Any], knowledge: Knowledge, label: str) -> Answers:
-    """Check every answer; the first problem is raised as one line naming the question."""
+    """Check every answer; every problem is reported at once, one line each naming the question."""
+    fields = Fields(label)
     answers: dict[str, Answer] = {}
     for key, value in raw.items():
         question = knowledge.questions.get(key) if isinstance(key, str) else None
         if question is None:
             allowed = ", ".join(knowledge.questions)
             hint = did_you_mean(key, knowledge.questions)
-            raise InputError(f"{label}: {key}: unknown question{hint}; allowed: {allowed}")
+            fields.problem(str(key), f"unknown question{hint}; allowed: {allowed}")
+            continue
         if value is None:
             continue  # explicitly unknown: reported as not assessed, never read as "no"
-        answers[question.id] = parse_answer(question, value, label)
+        answer = parse_answer(question, value, fields)
+        if answer is not None:
+            answers[question.id] = answer
+    if fields.problems:
+        raise AnswerError(label, fields.problems)
     return answers
 
 
-def parse_answer(question: Question, value: Any, label: str) -> Answer:
-    """One answer in its normal form: an option id, a tuple of them, or an integer."""
-    where = f"{label}: {question.id}"
-    if question.type == "integer":
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise InputError(
-                f"{where}: {value!r} is not a whole number; "
-                f"allowed: {question.min} to {question.max}"
+def parse_answer(question: Question, value: Any, fields: Fields) -> Answer | None:
+    """One answer in its normal form (an option id, a tuple of them, an integer), or None
+    with the problem recorded in ``fields``."""
+    where = question.id
+    if question.type == QuestionType.INTEGER:
+        if not is_whole(value):
+            fields.problem(
+                where,
+                f"{value!r} is not a whole number; allowed: {question.min} to {question.max}",
             )
+            return None
         if (
             question.min is not None
             and question.max is not None
             and not question.min <= value <= question.max
         ):
-            raise InputError(
-                f"{where}: {value} is out of range; allowed: {question.min} to {question.max}"
+            fields.problem(
+                where, f"{value} is out of range; allowed: {question.min} to {question.max}"
             )
+            return None
         return value
-    if question.type == "yes_no":
-        answer = {True: "yes", False: "no"}.get(value) if isinstance(value, bool) else None
-        if isinstance(value, str) and value.strip().lower() in ("yes", "no"):
-            answer = value.strip().lower()
+    if question.type == QuestionType.YES_NO:
+        answer = yes_no(value)
         if answer is None:
-            raise InputError(f"{where}: {value!r} is not an answer; allowed: yes, no")
+            fields.problem(where, f"{value!r} is not an answer; allowed: yes, no")
         return answer
     allowed = ", ".join(question.option_ids)
-    if question.type == "single":
+    if question.type == QuestionType.SINGLE:
         if not isinstance(value, str):
-            raise InputError(
-                f"{where}: expected one option id, got {_kind(value)}; allowed: {allowed}"
-            )
-        _check_option(question, value, where)
-        return value
+            fields.problem(where, f"expected one option id, got {_kind(value)}; allowed: {allowed}")
+            return None
+        return value if _check_option(question, value, fields) else None
     values = [value] if isinstance(value, str) else value
     if not isinstance(values, list):
-        raise InputError(
-            f"{where}: expected a list of option ids, got {_kind(value)}; allowed: {allowed}"
+        fields.problem(
+            where, f"expected a list of option ids, got {_kind(value)}; allowed: {allowed}"
         )
+        return None
+    good = True
     for item in values:
         if not isinstance(item, str):
-            raise InputError(f"{where}: {item!r} is not an option id; allowed: {allowed}")
-        _check_option(question, item, where)
-    return tuple(dict.fromkeys(values))
+            fields.problem(where, f"{item!r} is not an option id; allowed: {allowed}")
+            good = False
+        elif not _check_option(question, item, fields):
+            good = False
+    return tuple(dict.fromkeys(values)) if good else None
 
 
-def _check_option(question: Question, value: str, where: str) -> None:
-    if value not in question.option_ids:
-        allowed = ", ".join(question.option_ids)
-        hint = did_you_mean(value, question.option_ids)
-        raise InputError(f"{where}: {value!r} is not an option{hint}; allowed: {allowed}")
+def _check_option(question: Question, value: str, fields: Fields) -> bool:
+    if value in question.option_ids:
+        return True
+    allowed = ", ".join(question.option_ids)
+    hint = did_you_mean(value, question.option_ids)
+    fields.problem(question.id, f"{value!r} is not an option{hint}; allowed: {allowed}")
+    return False
 
 
 def _kind(value: Any) -> str:

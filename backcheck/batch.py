@@ -7,8 +7,8 @@ import os
 import signal
 from collections.abc import Iterator
 
-from backcheck.errors import InputError
-from backcheck.knowledge import Knowledge, Verdict
+from backcheck.knowledge.model import Knowledge
+from backcheck.pipeline import JsonOutcome, json_line
 
 # Below this many files the worker start-up costs more than it saves.
 PARALLEL_FROM = 200
@@ -17,21 +17,9 @@ WINDOW = 512
 
 _knowledge: Knowledge | None = None  # set in the parent before forking; inherited by workers
 
-Result = tuple[str | None, str | None, Verdict | None]  # (json line, error, verdict)
-
-
-def assess_to_json(knowledge: Knowledge, path: str) -> Result:
-    """One file: its JSON line and verdict, or its one-line error."""
-    from backcheck.answers import load_answer_file
-    from backcheck.engine import assess
-    from backcheck.render import render_json
-
-    try:
-        answer_file = load_answer_file(path, knowledge)
-    except InputError as exc:
-        return None, str(exc), None
-    assessment = assess(knowledge, answer_file.answers, answer_file.version)
-    return render_json(knowledge, assessment, answer_file.source), None, assessment.verdict
+Result = JsonOutcome
+# One file's JSON line or error: the pipeline's, under the name batches have always used.
+assess_to_json = json_line
 
 
 def _in_worker(path: str) -> Result:

@@ -1,59 +1,37 @@
-"""Scoring and triage: answers in, verdict and ranking out. Pure and deterministic."""
+"""Scoring and triage: answers in, a self-contained result out. Pure and deterministic.
+
+Ranking ties are broken by a documented key: a higher score first, then the higher prior
+(the more common condition), then the condition id in alphabetical order.
+"""
 
 from __future__ import annotations
 
 import math
 from typing import NamedTuple
 
-from backcheck.knowledge import Condition, Knowledge, Question, Verdict, WarningSign
-from backcheck.when import Answer, Answers, Match, When, evaluate, matched_answers
+from backcheck.advice import pick_advice
+from backcheck.knowledge.model import (
+    Condition,
+    Knowledge,
+    Question,
+    QuestionType,
+    Verdict,
+    WarningSign,
+)
+from backcheck.knowledge.rules import Answers, Match, When, evaluate, matched_answers
+from backcheck.result import (
+    AnswerLine,
+    ConditionScore,
+    Contribution,
+    QuestionRef,
+    Reason,
+    ReasonKind,
+    Result,
+    SignRef,
+)
 
 
-class Reason(NamedTuple):
-    """Why the verdict is what it is: a warning sign, a missing answer or a likely condition."""
-
-    kind: str  # "warning_sign" | "not_assessed" | "condition"
-    id: str
-    level: Verdict
-    title: str
-    why: str
-
-
-class Contribution(NamedTuple):
-    """One finding that raised (weight > 0) or lowered a condition's score."""
-
-    because: str
-    weight: float
-    answers: dict[str, Answer]
-
-
-class ConditionScore(NamedTuple):
-    """A condition's place in the ranking."""
-
-    id: str
-    name: str
-    score: float
-    contributions: tuple[Contribution, ...]
-
-
-class Assessment(NamedTuple):
-    """The result for one set of answers."""
-
-    verdict: Verdict
-    reasons: tuple[Reason, ...]
-    not_assessed: tuple[str, ...]
-    not_ruled_out: tuple[WarningSign, ...]
-    conditions: tuple[ConditionScore, ...]
-    # Red flags added after the answer file's version: never asked, so not "not assessed".
-    not_asked: tuple[str, ...] = ()
-    answers_version: int = 2
-
-    def top(self, n: int = 3) -> tuple[ConditionScore, ...]:
-        """The ``n`` best-ranked conditions."""
-        return self.conditions[:n]
-
-
-def assess(knowledge: Knowledge, answers: Answers, version: int = 2) -> Assessment:
+def assess(knowledge: Knowledge, answers: Answers, version: int = 2) -> Result:
     """Triage and rank the conditions for ``answers``, given by a version-``version`` file.
 
     The whole floor applies to every version; a red flag newer than ``version`` that has no
@@ -68,16 +46,16 @@ def assess(knowledge: Knowledge, answers: Answers, version: int = 2) -> Assessme
         elif truth is None:
             possible.append(sign)
 
-    reasons = [Reason("warning_sign", s.id, s.level, s.title, s.why) for s in fired]
+    reasons = [Reason(ReasonKind.WARNING_SIGN, s.id, s.level, s.title, s.why) for s in fired]
     unknown = not_assessed(knowledge, answers)
     missing = tuple(q for q in unknown if q.since <= version)
-    never_asked = tuple(q.id for q in unknown if q.since > version)
+    never_asked = tuple(q for q in unknown if q.since > version)
     if missing:
         level = knowledge.settings.unanswered_red_flag_level
         for question in missing:
             reasons.append(
                 Reason(
-                    "not_assessed",
+                    ReasonKind.NOT_ASSESSED,
                     question.id,
                     level,
                     f"Not assessed: {question.text}",
@@ -97,7 +75,7 @@ def assess(knowledge: Knowledge, answers: Answers, version: int = 2) -> Assessme
         if level != Verdict.SELF_CARE:
             reasons.append(
                 Reason(
-                    "condition",
+                    ReasonKind.CONDITION,
                     condition.id,
                     level,
                     f"Likely: {condition.name}",
@@ -108,29 +86,76 @@ def assess(knowledge: Knowledge, answers: Answers, version: int = 2) -> Assessme
     reasons.sort(key=lambda r: -r.level.rank)  # stable: knowledge order within a level
     verdict = reasons[0].level if reasons else Verdict.SELF_CARE
     relevant = [s for s in possible if s.level.rank > verdict.rank]
-    return Assessment(
+    info = knowledge.verdicts[verdict]
+    ranking = _pointed_first(knowledge, fired, ranking)
+    result = Result(
+        answers=answers,
         verdict=verdict,
+        verdict_title=info.title,
+        advice=info.advice,
+        emergency_hint=knowledge.settings.emergency_hint,
+        disclaimer=knowledge.settings.disclaimer,
         reasons=tuple(reasons),
-        not_assessed=tuple(q.id for q in missing),
-        not_ruled_out=tuple(relevant),
+        not_assessed=tuple(QuestionRef(q.id, q.text, q.short) for q in missing),
+        not_asked=tuple(QuestionRef(q.id, q.text, q.short) for q in never_asked),
+        not_ruled_out=tuple(SignRef(s.id, s.level, s.title) for s in relevant),
         conditions=ranking,
-        not_asked=never_asked,
+        answered=answer_lines(knowledge, answers),
         answers_version=version,
+        knowledge_version=knowledge.fingerprint,
     )
+    return result._replace(safety_net=pick_advice(knowledge, result))
+
+
+def _pointed_first(
+    knowledge: Knowledge, fired: list[WarningSign], ranking: tuple[ConditionScore, ...]
+) -> tuple[ConditionScore, ...]:
+    """The conditions a fired urgent or emergency sign points to, strongly supported by the
+    answers, ranked first (by score); the rest keep their order. Scores are unchanged."""
+    pointed = {cid for s in fired if s.level.rank >= Verdict.URGENT.rank for cid in s.points_to}
+    if not pointed:
+        return ranking
+    floor = knowledge.settings.pointed_evidence
+    first = [
+        c for c in ranking if c.id in pointed and sum(x.weight for x in c.contributions) >= floor
+    ]
+    if not first:
+        return ranking
+    lifted = {c.id for c in first}
+    return (*first, *(c for c in ranking if c.id not in lifted))
+
+
+def answer_lines(knowledge: Knowledge, answers: Answers) -> tuple[AnswerLine, ...]:
+    """Each answered question with its answer in words, in interview order."""
+    lines = []
+    for qid, question in knowledge.questions.items():
+        value = answers.get(qid)
+        if value is None:
+            continue
+        if isinstance(value, int):
+            text = str(value)
+        elif isinstance(value, tuple):
+            text = ", ".join(question.label_of(v, short=True) for v in value) or "None"
+        else:
+            text = question.label_of(value, short=True)
+        is_no = question.type == QuestionType.YES_NO and value == "no"
+        lines.append(AnswerLine(qid, question.short, text, is_no, value == ()))
+    return tuple(lines)
 
 
 def not_assessed(knowledge: Knowledge, answers: Answers) -> tuple[Question, ...]:
-    """Red-flag questions without an answer that the interview would (or might) ask."""
+    """Red-flag questions without an answer that the interview would ask (a branch that
+    depends on an unanswered question is not counted: that question is the gap)."""
     return tuple(
         q
         for q in knowledge.red_flags
         if answers.get(q.id) is None
-        and (q.asked_if is None or evaluate(q.asked_if, answers) is not False)
+        and (q.asked_if is None or evaluate(q.asked_if, answers) is True)
     )
 
 
 def rank_conditions(knowledge: Knowledge, answers: Answers) -> tuple[ConditionScore, ...]:
-    """Every condition scored from 0 to 1, best first; ties go to the higher prior, then the id.
+    """Every condition scored from 0 to 1, best first (ties: see the module docstring).
 
     Naive-Bayes log-odds per condition: the prior odds (shifted by age), plus the weight of
     every finding that holds. Findings are looked up from the answers given (see _Index),
@@ -139,9 +164,9 @@ def rank_conditions(knowledge: Knowledge, answers: Answers) -> tuple[ConditionSc
     index = _index_of(knowledge)
     hits: list[list[int]] = [[] for _ in index.conditions]
     for question, answer in answers.items():
-        if answer is None or type(answer) is int:
+        if answer is None or isinstance(answer, int):
             continue
-        for option in (answer,) if type(answer) is str else answer:  # type: ignore[union-attr]
+        for option in (answer,) if isinstance(answer, str) else answer:
             for ci, fi in index.by_answer.get((question, option), ()):
                 hits[ci].append(fi)
     for ci, fi in index.others:
@@ -161,11 +186,20 @@ def rank_conditions(knowledge: Knowledge, answers: Answers) -> tuple[ConditionSc
         for fi in sorted(set(hits[ci])):  # in the knowledge's order, as a reader adds them up
             tested, test, weight, because = index.findings[ci][fi]
             log_odds += weight
-            given = {tested: answers[tested]} if tested else matched_answers(test, answers)
-            contributions.append(Contribution(because, weight, given))  # type: ignore[arg-type]
+            answer = answers.get(tested) if tested else None
+            given = (
+                {tested: answer}
+                if tested and answer is not None
+                else matched_answers(test, answers)
+            )
+            contributions.append(Contribution(because, weight, given))
         contributions.sort(key=lambda c: -abs(c.weight))
         item = ConditionScore(
-            condition.id, condition.name, _sigmoid(log_odds), tuple(contributions)
+            condition.id,
+            condition.name,
+            _sigmoid(log_odds),
+            tuple(contributions),
+            condition.self_help,
         )
         scored.append((item, condition))
     scored.sort(key=lambda pair: (-pair[0].score, -pair[1].prior, pair[1].id))
@@ -198,15 +232,15 @@ def _index_of(knowledge: Knowledge) -> _Index:
     by_answer: dict[tuple[str, str], list[tuple[int, int]]] = {}
     others = []
     for ci, condition in enumerate(conditions):
-        rows = []
+        rows: list[tuple[str | None, When, float, str]] = []
         for fi, finding in enumerate((*condition.findings, *condition.against)):
             test = finding.when
-            simple = type(test) is Match and bool(test.values)
-            rows.append((test.question if simple else None, test, finding.weight, finding.because))  # type: ignore[union-attr]
-            if simple:
-                for option in test.values:  # type: ignore[union-attr]
-                    by_answer.setdefault((test.question, option), []).append((ci, fi))  # type: ignore[union-attr]
+            if isinstance(test, Match) and test.values:
+                rows.append((test.question, test, finding.weight, finding.because))
+                for option in test.values:
+                    by_answer.setdefault((test.question, option), []).append((ci, fi))
             else:
+                rows.append((None, test, finding.weight, finding.because))
                 others.append((ci, fi))
         findings.append(tuple(rows))
     index = _Index(

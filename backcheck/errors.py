@@ -51,3 +51,17 @@ class KnowledgeError(BackcheckError):
     def lines(self) -> list[str]:
         """One line per problem, each naming the file."""
         return [one_line(f"{self.source}: {problem}") for problem in self.problems]
+
+
+class AnswerError(InputError):
+    """An answer file has problems; every one is listed, each naming the file and question."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        """One problem per entry of ``problems``, each as `question: problem`."""
+        self.source = source
+        self.problems = problems
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        """One line per problem, each naming the file."""
+        return [one_line(f"{self.source}: {problem}") for problem in self.problems]

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from backcheck.answers import check_answer_file, read_answer_file
-from backcheck.engine import Assessment, assess
 from backcheck.errors import InputError
-from backcheck.knowledge import Knowledge, Verdict
+from backcheck.knowledge.model import Knowledge, Verdict
+from backcheck.pipeline import assess_file
+from backcheck.result import Result
 
 # The product's targets (issue: triage accuracy and safety); a value is the minimum.
 TARGETS = {
@@ -30,7 +30,7 @@ class Case:
     source: str
     expected: Verdict
     expected_conditions: tuple[str, ...]
-    assessment: Assessment
+    assessment: Result
     # Every level clinicians would accept (expect.verdict may be a list); `expected` is the lowest.
     acceptable: tuple[Verdict, ...] = ()
     expected_top1: str | None = None
@@ -66,6 +66,7 @@ class Evaluation:
     cases: list[Case] = field(default_factory=list)
 
     def share(self, hits: Iterable[bool]) -> float | None:
+        """The share of true values, or None when there are none."""
         values = list(hits)
         return sum(values) / len(values) if values else None
 
@@ -137,7 +138,7 @@ def vignette_paths(targets: Iterable[Path]) -> list[Path]:
 
 def load_case(knowledge: Knowledge, path: Path) -> Case:
     """Read one vignette and assess it."""
-    answer_file = check_answer_file(read_answer_file(str(path)), knowledge)
+    answer_file, result = assess_file(knowledge, str(path))
     expect = answer_file.raw.get("expect")
     label = answer_file.source
     if not isinstance(expect, dict) or "verdict" not in expect:
@@ -165,7 +166,7 @@ def load_case(knowledge: Knowledge, path: Path) -> Case:
         source=label,
         expected=verdict,
         expected_conditions=tuple(wanted),
-        assessment=assess(knowledge, answer_file.answers, answer_file.version),
+        assessment=result,
         acceptable=acceptable,
         expected_top1=top1 if isinstance(top1 := expect.get("top1"), str) else None,
     )
@@ -177,3 +178,27 @@ def evaluate_vignettes(knowledge: Knowledge, paths: Iterable[Path]) -> Evaluatio
     for path in paths:
         evaluation.cases.append(load_case(knowledge, path))
     return evaluation
+
+
+def combined(sets: dict[str, Evaluation]) -> Evaluation:
+    """All cases of several sets together."""
+    total = Evaluation()
+    for evaluation in sets.values():
+        total.cases += evaluation.cases
+    return total
+
+
+def eval_json(sets: dict[str, Evaluation]) -> dict[str, Any]:
+    """Figures, targets, confusion and misses per set and overall."""
+
+    def one(e: Evaluation) -> dict[str, Any]:
+        return {
+            "cases": len(e.cases),
+            "figures": e.figures(),
+            "missed_targets": e.missed_targets(),
+            "confusion": e.confusion(),
+            "misses": e.misses(),
+        }
+
+    out = {name: one(e) for name, e in sets.items()}
+    return {"targets": TARGETS, "sets": out, "overall": one(combined(sets))}

@@ -11,9 +11,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
-from backcheck.engine import Assessment, assess
-from backcheck.knowledge import Knowledge, Question, Step, Verdict
-from backcheck.when import Answer, Answers, evaluate, questions_in
+from backcheck.engine import assess
+from backcheck.knowledge.model import Knowledge, Question, Step, Verdict
+from backcheck.knowledge.rules import Answer, Answers, evaluate, questions_in
+from backcheck.result import Result
 
 StepAnswers = Mapping[str, Answer | None]
 
@@ -52,7 +53,7 @@ class Prompt:
 
 
 Ask = Callable[[Prompt], StepAnswers | Back]
-Warn = Callable[[Assessment], AfterEmergency]
+Warn = Callable[[Result], AfterEmergency]
 
 
 def is_due(question: Question, answers: Answers) -> bool:
@@ -153,7 +154,7 @@ class Interview:
         if self.warned and self.assessment().verdict != Verdict.EMERGENCY:
             self.warned = False
 
-    def assessment(self) -> Assessment:
+    def assessment(self) -> Result:
         """The verdict and ranking for the answers so far."""
         return assess(self.knowledge, self.answers)
 

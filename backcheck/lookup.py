@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from backcheck.knowledge import Condition, Knowledge
+from backcheck.knowledge.model import Condition, Knowledge
 
 _FUZZY_CUTOFF = 0.8
 _SUGGEST_CUTOFF = 0.5

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from backcheck.answers import load_answer_file
 from backcheck.interview import simulate
-from backcheck.source import load_knowledge
+from backcheck.knowledge.loading import load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DIR = ROOT.parent / "shared" / "vignettes"

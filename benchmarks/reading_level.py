@@ -19,7 +19,7 @@ GRADE_LIMIT = 8.0
 
 def patient_texts(knowledge: object) -> Iterator[tuple[str, str]]:
     """(where, text) for every sentence a person reads: questions, advice, the safety net."""
-    from backcheck.knowledge import Knowledge
+    from backcheck.knowledge.model import Knowledge
 
     assert isinstance(knowledge, Knowledge)
     k = knowledge
@@ -74,7 +74,7 @@ def grades(knowledge: object) -> list[tuple[float, str, str]]:
 
 
 def main(argv: list[str]) -> int:
-    from backcheck.source import load_knowledge
+    from backcheck.knowledge.loading import load_knowledge
 
     knowledge = load_knowledge(Path(argv[0]) if argv else None)
     rows = grades(knowledge)

@@ -13,9 +13,9 @@ import yaml
 from typer.testing import CliRunner
 
 from backcheck.batch import PARALLEL_FROM, assess_to_json
-from backcheck.cli import app
-from backcheck.knowledge import Knowledge
-from tests.conftest import DEV_VIGNETTES
+from backcheck.cli.app import app
+from backcheck.knowledge.model import Knowledge
+from tests.conftest import OWN_VIGNETTES
 
 
 def test_a_large_batch_keeps_order_and_reports_bad_files(
@@ -36,7 +36,7 @@ def test_a_large_batch_keeps_order_and_reports_bad_files(
         return context
 
     monkeypatch.setattr(multiprocessing, "get_context", spy)
-    sources = sorted(DEV_VIGNETTES.glob("*.yaml"))
+    sources = sorted(OWN_VIGNETTES.glob("*.yaml"))
     paths = []
     for index in range(PARALLEL_FROM + 50):
         answers = yaml.safe_load(sources[index % len(sources)].read_text(encoding="utf-8"))[
@@ -62,7 +62,7 @@ def test_a_large_batch_keeps_order_and_reports_bad_files(
     lines = result.stdout.splitlines()
     good = [p for p in paths if p != str(bad)]
     assert [json.loads(line)["source"] for line in lines] == good
-    for line, path in zip(lines[::37], good[::37], strict=True):
-        expected, error, _ = assess_to_json(knowledge, path)
+    for line, good_path in zip(lines[::37], good[::37], strict=True):
+        expected, error, _ = assess_to_json(knowledge, good_path)
         assert error is None
         assert line == expected

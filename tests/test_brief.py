@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from backcheck.advice import Advice
 from backcheck.answers import load_answer_file
 from backcheck.engine import assess
 from backcheck.evaluation import vignette_paths
-from backcheck.knowledge import Knowledge, Verdict
+from backcheck.knowledge.model import Knowledge, Verdict
 from backcheck.output.brief import render_brief
-from backcheck.render import render_markdown
-from backcheck.safetynet import pick_advice
+from backcheck.output.markdown import render_markdown
+from backcheck.result import Result
 from tests.conftest import DEV_VIGNETTES, EXAMPLES, OWN_VIGNETTES
 
 TODAY = dt.date(2026, 12, 1)
@@ -36,8 +37,13 @@ def brief(knowledge: Knowledge, path: Path, width: int) -> tuple[list[str], Verd
     answers = load_answer_file(str(path), knowledge).answers
     assessment = assess(knowledge, answers)
     console = Console(file=io.StringIO(), width=width, record=True, highlight=False)
-    render_brief(console, knowledge, assessment, answers, str(path.name), TODAY)
+    render_brief(console, assessment, str(path.name), TODAY)
     return console.export_text().splitlines(), assessment.verdict
+
+
+def safety_net(result: Result) -> Advice:
+    assert result.safety_net is not None
+    return result.safety_net
 
 
 @pytest.mark.parametrize("width", [60, 80, 120])
@@ -62,7 +68,7 @@ def test_fits_one_screen_at_80_columns(knowledge: Knowledge, path: Path) -> None
 def test_every_shown_why_cites_only_what_was_answered(knowledge: Knowledge, path: Path) -> None:
     answers = load_answer_file(str(path), knowledge).answers
     assessment = assess(knowledge, answers)
-    advice = pick_advice(knowledge, assessment, answers, TODAY)
+    advice = safety_net(assessment)
     for cause in advice.causes:
         for part in cause.why:
             assert part.answers, part.because
@@ -98,7 +104,7 @@ def test_watch_list_names_only_absent_signs_that_raise_the_advice(
 ) -> None:
     answers = load_answer_file(str(path), knowledge).answers
     assessment = assess(knowledge, answers)
-    advice = pick_advice(knowledge, assessment, answers, TODAY)
+    advice = safety_net(assessment)
     fired = {r.id for r in assessment.reasons if r.kind == "warning_sign"}
     for watch in advice.watch:
         assert watch.id not in fired
@@ -143,9 +149,9 @@ def test_the_safety_net_says_what_to_do_how_long_and_when_to_check(
 
 def test_urgent_and_emergency_advice_has_no_wait_until_date(knowledge: Knowledge) -> None:
     answers = load_answer_file(str(EXAMPLES / "emergency.yaml"), knowledge).answers
-    advice = pick_advice(knowledge, assess(knowledge, answers), answers, TODAY)
-    assert advice.check_date is None
-    assert advice.check_again == ""
+    advice = safety_net(assess(knowledge, answers))
+    assert advice.check_days is None
+    assert advice.check_again(TODAY) == ""
     assert "Do not drive yourself." in advice.avoid
 
 
@@ -153,7 +159,7 @@ def test_report_keeps_everything_and_gains_date_and_versions(knowledge: Knowledg
     from backcheck import __version__
 
     answers = load_answer_file(str(EXAMPLES / "sciatica.yaml"), knowledge).answers
-    report = render_markdown(knowledge, assess(knowledge, answers), answers, "s.yaml", TODAY)
+    report = render_markdown(assess(knowledge, answers), "s.yaml", TODAY)
     assert "Date: 2026-12-01" in report
     assert f"backcheck {__version__}" in report
     assert f"knowledge {knowledge.fingerprint}" in report
@@ -166,7 +172,7 @@ def test_report_keeps_everything_and_gains_date_and_versions(knowledge: Knowledg
 def test_run_shows_the_short_summary_and_details_on_request(runner: object) -> None:
     from typer.testing import CliRunner
 
-    from backcheck.cli import app
+    from backcheck.cli.app import app
 
     assert isinstance(runner, CliRunner)
     short = runner.invoke(app, ["run", str(EXAMPLES / "sciatica.yaml")]).stdout

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from backcheck.engine import assess, rank_conditions
-from backcheck.knowledge import Knowledge, Verdict
+from backcheck.knowledge.model import Knowledge, Verdict
 from tests.conftest import full_answers
 
 
@@ -67,3 +67,24 @@ def test_the_added_rules_beyond_the_contract(knowledge: Knowledge) -> None:
     pill = assess(knowledge, full_answers(triggers=("new_medication",), sensation=("spasm",)))
     assert "medicine_side_effect" in {r.id for r in pill.reasons}
     assert pill.verdict == Verdict.SEE_DOCTOR
+
+
+def test_ties_are_broken_by_the_documented_key_whatever_the_order(knowledge: Knowledge) -> None:
+    """Score, then the higher prior, then the id: the same ranking for any knowledge order."""
+    import random
+
+    ids = list(knowledge.questions)
+    for seed in range(40):
+        rng = random.Random(seed)
+        answers = {
+            q: rng.choice(knowledge.questions[q].option_ids)
+            for q in rng.sample(ids, 5)
+            if knowledge.questions[q].type in ("single", "yes_no")
+        }
+        shuffled = list(knowledge.conditions.items())
+        rng.shuffle(shuffled)
+        other = knowledge._replace(conditions=dict(shuffled))
+        ranking = rank_conditions(knowledge, answers)
+        assert [c.id for c in rank_conditions(other, answers)] == [c.id for c in ranking]
+        keys = [(-c.score, -knowledge.conditions[c.id].prior, c.id) for c in ranking]
+        assert keys == sorted(keys), seed

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
+from click.testing import Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner, Result
+from typer.testing import CliRunner
 
-from backcheck.cli import app
-from backcheck.source import default_knowledge_path
-from backcheck.yamlio import MAX_ANSWER_FILE_BYTES
+from backcheck.cli.app import app
+from backcheck.knowledge.loading import default_knowledge_path
+from backcheck.textfile import MAX_ANSWER_FILE_BYTES
+
+pytestmark = pytest.mark.slow  # the fuzz tier: `pytest -m slow` (run by .ci/run)
 
 FUZZ = settings(max_examples=150, deadline=5000, suppress_health_check=list(HealthCheck))
 QUESTIONS = ["sensation", "spread", "fever", "age", "history", "injury", "below_knee"]
@@ -53,7 +56,7 @@ HOSTILE_TEXTS = [
     "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
     "answers: {sensation: *d}\n",
     "base: &b {fever: yes}\nanswers:\n  <<: *b\n",
-    "!!python/object/apply:os.system ['echo owned']\n",
+    "!!python/object/apply:os.system ['touch owned-by-yaml']\n",
     "answers: !!python/name:os.system\n",
     "answers: {age: 30, age: 40}\n",
     '{"answers": {"age": 30, "age": 40}}',
@@ -96,8 +99,9 @@ def test_generated_answer_files(tmp_path_factory: Any, doc: Any, as_json: bool) 
     text = json.dumps(doc) if as_json else yaml.safe_dump(doc)
     result = _run(tmp, text, "a.json" if as_json else "a.yaml")
     _check(result, (0, 2))
-    if result.exit_code == 2:
-        assert len(result.stderr.strip().splitlines()) == 1
+    if result.exit_code == 2:  # every problem at once, each line naming the file
+        name = "a.json" if as_json else "a.yaml"
+        assert all(name in line for line in result.stderr.strip().splitlines())
 
 
 @FUZZ
@@ -112,11 +116,12 @@ def test_random_text(tmp_path_factory: Any, text: str) -> None:
     _check(_run(tmp_path_factory.mktemp("text"), text), (0, 2))
 
 
-def test_hostile_yaml(tmp_path: Path) -> None:
+def test_hostile_yaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # where an executed tag would create its file
     for index, text in enumerate(HOSTILE_TEXTS):
         result = _run(tmp_path, text, f"h{index}.yaml")
         _check(result, (0, 2))
-    assert not (Path.cwd() / "owned").exists()
+    assert not (tmp_path / "owned-by-yaml").exists()
 
 
 def test_python_tags_are_never_executed(tmp_path: Path) -> None:
@@ -142,15 +147,23 @@ def test_oversized_answer_files_are_refused(tmp_path: Path) -> None:
     assert "<stdin>: larger than" in stdin.stderr
 
 
-def test_yaml_is_only_read_with_a_safe_loader() -> None:
-    source = "\n".join(p.read_text(encoding="utf-8") for p in Path("backcheck").glob("*.py"))
-    assert not re.search(
-        r"\b(FullLoader|UnsafeLoader|unsafe_load|full_load)\b|yaml\.Loader\b", source
-    )
-    for call in re.findall(r"yaml\.load\([^)]*\)", source):
-        assert "Loader=_StrictLoader" in call
-    assert "_StrictLoader(_BaseLoader)" in source
-    assert 'getattr(yaml, "CSafeLoader", yaml.SafeLoader)' in source
+@pytest.mark.parametrize(
+    "text",
+    [
+        "answers: !!python/object/apply:os.system ['touch owned-by-yaml']\n",
+        "answers: !!python/name:os.system\n",
+        "answers: !!python/object:collections.OrderedDict {}\n",
+    ],
+)
+def test_yaml_is_only_read_with_a_safe_loader(
+    text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backcheck.textfile import parse_text
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ValueError, match="python"):
+        parse_text(text, json_first=False)
+    assert not (tmp_path / "owned-by-yaml").exists()
 
 
 SHIPPED = yaml.safe_load(default_knowledge_path().read_text(encoding="utf-8"))
@@ -225,7 +238,7 @@ def test_every_field_of_every_section_rejects_hostile_values() -> None:
 def _problems(data: Any) -> list[str]:
     """The problem lines for a knowledge mapping (none when it is valid)."""
     from backcheck.errors import KnowledgeError
-    from backcheck.loading import build_knowledge
+    from backcheck.knowledge.validate import build_knowledge
 
     try:
         build_knowledge(data, source="k.yaml")

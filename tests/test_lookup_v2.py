@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from backcheck.cli import app
-from backcheck.knowledge import Knowledge
+from backcheck.cli.app import app
+from backcheck.knowledge.model import Knowledge
 from backcheck.lookup import find_condition
 
 

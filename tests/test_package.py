@@ -77,7 +77,11 @@ def test_the_wheel_ships_the_knowledge(tmp_path: Path) -> None:
     elsewhere.mkdir()
     env = {**os.environ, "PYTHONPATH": ""}
     where = subprocess.run(
-        [str(python), "-c", "import backcheck.source as s; print(s.default_knowledge_path())"],
+        [
+            str(python),
+            "-c",
+            "import backcheck.knowledge.loading as s; print(s.default_knowledge_path())",
+        ],
         cwd=elsewhere,
         capture_output=True,
         text=True,
@@ -117,7 +121,7 @@ def test_the_wheel_ships_the_knowledge(tmp_path: Path) -> None:
 def test_an_editable_install_reads_the_live_knowledge_file() -> None:
     """The README's test set-up installs with -e: edits to data/ must take effect at once."""
     import backcheck
-    from backcheck.source import default_knowledge_path
+    from backcheck.knowledge.loading import default_knowledge_path
 
     assert Path(backcheck.__file__).resolve().parent == ROOT / "backcheck"
     assert default_knowledge_path() == ROOT / "data" / "knowledge.yaml"

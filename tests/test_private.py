@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from backcheck.cli import app
-from tests.conftest import DEV_VIGNETTES, EXAMPLES
+from backcheck.cli.app import app
+from tests.conftest import EXAMPLES, OWN_VIGNETTES
 
 NO_NETWORK = """
 import socket, sys
@@ -23,7 +23,7 @@ socket.socket.sendto = refuse
 socket.create_connection = refuse
 socket.getaddrinfo = refuse
 sys.argv = ["backcheck", *sys.argv[1:]]
-from backcheck.cli import main
+from backcheck.cli.app import main
 main()
 """
 
@@ -36,7 +36,7 @@ main()
         ["lookup", "sciatica"],
         ["conditions"],
         ["validate"],
-        ["eval", str(DEV_VIGNETTES)],
+        ["eval", str(OWN_VIGNETTES)],
         ["--help"],
     ],
 )

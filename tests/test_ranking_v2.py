@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from backcheck.engine import assess
-from backcheck.knowledge import Knowledge
+from backcheck.knowledge.model import Knowledge
 from tests.conftest import full_answers
 
 NO_TRIGGER: dict[str, Any] = {"triggers": (), "worse_with": (), "better_with": ()}

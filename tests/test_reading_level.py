@@ -11,7 +11,7 @@ import importlib.util
 from pathlib import Path
 from types import ModuleType
 
-from backcheck.knowledge import Knowledge
+from backcheck.knowledge.model import Knowledge
 from tests.conftest import ROOT
 
 PENDING_FILE = Path(__file__).with_name("reading_level_pending.txt")

@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from backcheck.errors import KnowledgeError
-from backcheck.knowledge import Knowledge, Verdict
-from backcheck.netdata import build_safety_net
-from backcheck.source import SAFETY_NET_NAME, default_knowledge_path, load_knowledge
+from backcheck.knowledge.loading import SAFETY_NET_NAME, default_knowledge_path, load_knowledge
+from backcheck.knowledge.model import Knowledge, Verdict
+from backcheck.knowledge.safetynet import build_safety_net
 
 SHIPPED = default_knowledge_path().parent / SAFETY_NET_NAME
 RAW = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
@@ -118,7 +118,7 @@ def test_each_problem_is_named(knowledge: Knowledge, edit: Any, expected: str) -
 def test_a_broken_net_beside_a_knowledge_file_is_a_one_line_error(
     tmp_path: Path, runner: Any
 ) -> None:
-    from backcheck.cli import app
+    from backcheck.cli.app import app
 
     (tmp_path / "knowledge.yaml").write_text(
         default_knowledge_path().read_text(encoding="utf-8"), encoding="utf-8"

@@ -1,1 +1,4 @@
-"""Renderers of an assessment for people: the short summary and the full one."""
+"""Rendering a result: the summary, Markdown, JSON, reference pages and eval tables.
+
+The only modules that import rich.
+"""

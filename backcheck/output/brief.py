@@ -9,28 +9,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from backcheck.knowledge import Knowledge, Verdict
-from backcheck.report import strength
-from backcheck.safetynet import WHY_PARTS, Advice, Cause, pick_advice
-from backcheck.style import VERDICT_COLOUR, VERDICT_WORD, bullet_text
+from backcheck.advice import WHY_PARTS, Advice, Cause
+from backcheck.knowledge.model import Verdict
+from backcheck.output.style import VERDICT_COLOUR, VERDICT_WORD, bullet_text
 
 if TYPE_CHECKING:
     import datetime as dt
 
     from rich.console import Console
 
-    from backcheck.engine import Assessment
-    from backcheck.when import Answers
+    from backcheck.result import Result
 
 MORE = "More: --details shows the reasons and answers; --save or -o FILE keeps a report."
 
 
-def verdict_line(knowledge: Knowledge, verdict: Verdict) -> str:
+def verdict_line(result: Result) -> str:
     """'VERDICT: SEE A DOCTOR: Book a doctor's appointment'."""
-    return f"VERDICT: {VERDICT_WORD[verdict]}: {knowledge.verdicts[verdict].title}"
+    return f"VERDICT: {VERDICT_WORD[result.verdict]}: {result.verdict_title}"
 
 
-def why_text(knowledge: Knowledge, assessment: Assessment, advice: Advice) -> str:
+def why_text(assessment: Result, advice: Advice) -> str:
     """Why the verdict is what it is, citing only what the person answered."""
     if advice.set_by:
         titles = "; ".join(s.title for s in advice.set_by[:2])
@@ -54,33 +52,28 @@ def cause_text(cause: Cause) -> str:
     if cause.pointed:
         return f"{label} - the warning sign points to this"
     reasons = "; ".join(list(dict.fromkeys(c.because for c in cause.why))[:WHY_PARTS])
-    head = f"{label} ({strength(cause.score)})"
+    head = f"{label} ({cause.strength})"
     return f"{head} - {escape(reasons)}" if cause.why else head
 
 
 def render_brief(
-    console: Console,
-    knowledge: Knowledge,
-    assessment: Assessment,
-    answers: Answers,
-    source: str,
-    today: dt.date,
-    *,
-    more: str = MORE,
+    console: Console, result: Result, source: str, today: dt.date, *, more: str = MORE
 ) -> None:
     """Print the short summary (built as one text, printed at once)."""
     from rich.markup import escape
     from rich.panel import Panel
     from rich.text import Text
 
-    advice = pick_advice(knowledge, assessment, answers, today)
-    verdict = assessment.verdict
+    advice = result.safety_net
+    if advice is None:
+        raise ValueError("the result carries no safety net")
+    verdict = result.verdict
     if source:
         console.print(f"[dim]{escape(source)}[/dim]", overflow="ellipsis", no_wrap=True)
     body = Text()
-    body.append(verdict_line(knowledge, verdict) + "\n", style="bold")
+    body.append(verdict_line(result) + "\n", style="bold")
     if verdict == Verdict.EMERGENCY:
-        body.append(knowledge.settings.emergency_hint, style="bold")
+        body.append(result.emergency_hint, style="bold")
     else:
         body.append(advice.now)
     console.print(
@@ -93,7 +86,7 @@ def render_brief(
         )
     )
     out = Text()
-    for line in Text(why_text(knowledge, assessment, advice)).wrap(console, console.width):
+    for line in Text(why_text(result, advice)).wrap(console, console.width):
         out.append_text(line)
         out.append("\n")
 
@@ -119,9 +112,9 @@ def render_brief(
         out.append("\n")
     console.print(out, end="", soft_wrap=True)
     tail = " ".join(
-        t for t in (advice.course and f"How long: {advice.course}", advice.check_again) if t
+        t for t in (advice.course and f"How long: {advice.course}", advice.check_again(today)) if t
     )
     if tail:
         console.print(Text(tail), soft_wrap=False)
     console.print(escape(more), overflow="fold")
-    console.print(f"[bold]{escape(verdict_line(knowledge, verdict))}[/bold]. Not a diagnosis.")
+    console.print(f"[bold]{escape(verdict_line(result))}[/bold]. Not a diagnosis.")

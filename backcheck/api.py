@@ -1,0 +1,66 @@
+"""The public Python API behind ``backcheck.load_knowledge``, ``parse_answers``, ``assess``
+and ``to_dict`` (see the package docstring)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from backcheck.knowledge.model import Knowledge
+from backcheck.knowledge.rules import Answers
+from backcheck.result import Result
+
+
+def load_knowledge(path: str | Path | None = None) -> Knowledge:
+    """The validated knowledge: the shipped file by default, or the one at ``path``.
+
+    Raises ``KnowledgeError`` listing every problem of a broken file.
+    """
+    from backcheck.knowledge.loading import load_knowledge as load
+
+    return load(Path(path) if path is not None else None)
+
+
+def parse_answers(
+    mapping_or_path: Mapping[str, Any] | str | Path, knowledge: Knowledge | None = None
+) -> Answers:
+    """Checked answers from an answer file's path, an answer-file mapping (with
+    ``answers``) or a plain mapping of question ids to answers.
+
+    ``knowledge`` defaults to the shipped one. Raises ``InputError`` (``AnswerError``
+    with every problem at once for bad answers).
+    """
+    from backcheck.answers import load_answer_file
+    from backcheck.answers import parse_answers as parse
+    from backcheck.errors import InputError
+
+    knowledge = knowledge or load_knowledge()
+    if isinstance(mapping_or_path, str | Path):
+        return load_answer_file(str(mapping_or_path), knowledge).answers
+    raw = mapping_or_path.get("answers", mapping_or_path)
+    if not isinstance(raw, Mapping):
+        raise InputError("answers: must be a mapping of question ids to answers")
+    return parse(dict(raw), knowledge, "answers")
+
+
+def assess(knowledge: Knowledge, answers: Answers, version: int = 2) -> Result:
+    """The self-contained result for checked ``answers``: verdict, reasons, ranking.
+
+    ``version`` is the answer file's contract version: with 1, the version-2 red flags
+    left unanswered are listed as not asked instead of raising the verdict.
+    """
+    from backcheck.engine import assess as run
+
+    if version not in (1, 2):
+        from backcheck.errors import InputError
+
+        raise InputError(f"version: {version!r}; allowed: 1, 2")
+    return run(knowledge, answers, version)
+
+
+def to_dict(result: Result, source: str | None = None) -> dict[str, Any]:
+    """The contract's JSON object (section 5) for ``result``; ``source`` names its file."""
+    from backcheck.output.jsonout import to_dict as convert
+
+    return convert(result, source)

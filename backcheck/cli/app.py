@@ -1,0 +1,312 @@
+"""The command line: parse arguments, call the core, render. Nothing clinical lives here."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import typer
+
+from backcheck import __version__
+from backcheck.errors import BackcheckError, ExitStatus, InputError, one_line
+from backcheck.pipeline import Format
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from backcheck.knowledge.model import Knowledge
+
+app = typer.Typer(
+    name="backcheck",
+    help=(
+        "Check tingling, numbness, spasms or sciatica-like pain in the back: what may cause it "
+        "and how soon to see a doctor. Runs offline. Not a diagnosis."
+    ),
+    add_completion=False,
+    rich_markup_mode=None,  # plain help: the rich help renderer adds about 40 ms to every --help
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # health answers must never appear in a traceback
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+VERDICT_EXIT = {
+    "self_care": ExitStatus.OK,
+    "see_doctor": ExitStatus.SEE_DOCTOR,
+    "urgent": ExitStatus.URGENT,
+    "emergency": ExitStatus.EMERGENCY,
+}
+
+
+def stdout_console() -> Console:
+    """The console for results; rich drops colour by itself when piped or with NO_COLOR."""
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def print_error(*lines: str) -> None:
+    """Errors go to stderr as plain lines starting with 'error:', one per problem."""
+    for line in lines:
+        sys.stderr.write(f"error: {one_line(line)}\n")
+    sys.stderr.flush()
+
+
+def handle_errors(command: F) -> F:
+    """Turn backcheck errors into one line on stderr and their exit status; Ctrl-C into 130."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except BackcheckError as exc:
+            print_error(*exc.lines())
+            raise typer.Exit(exc.exit_status) from None
+        except KeyboardInterrupt:
+            sys.stderr.write("\n")
+            raise typer.Exit(ExitStatus.INTERRUPTED) from None
+
+    return wrapper  # type: ignore[return-value]  # functools.wraps keeps the signature of F
+
+
+def knowledge_of(ctx: typer.Context) -> Knowledge:
+    """The knowledge file chosen with --knowledge, or the shipped one; loaded once."""
+    from backcheck.knowledge.loading import load_knowledge
+
+    state: dict[str, Any] = ctx.ensure_object(dict)
+    if "knowledge" not in state:
+        state["knowledge"] = load_knowledge(state.get("knowledge_path"))
+    knowledge: Knowledge = state["knowledge"]
+    return knowledge
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"backcheck {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    knowledge: Path | None = typer.Option(
+        None,
+        "--knowledge",
+        metavar="FILE",
+        help="Use this knowledge file instead of the shipped one (for every command).",
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Check back symptoms offline: likely causes and how soon to see a doctor."""
+    ctx.ensure_object(dict)["knowledge_path"] = knowledge
+
+
+@app.command()
+@handle_errors
+def run(
+    ctx: typer.Context,
+    files: list[str] = typer.Argument(
+        ..., metavar="FILE...", help="Answer files (YAML or JSON); - reads stdin."
+    ),
+    output: Format = typer.Option(
+        Format.RICH, "--format", "-f", help="rich, json (JSON Lines for several files) or markdown."
+    ),
+    exit_code: bool = typer.Option(
+        False,
+        "--exit-code",
+        help="Exit 0 self-care, 3 see a doctor, 4 urgent, 5 emergency (2 if a file failed).",
+    ),
+    report: Path | None = typer.Option(
+        None,
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write the results to FILE (readable only by you).",
+    ),
+    force: bool = typer.Option(False, "--force", help="Let --output replace an existing file."),
+    details: bool = typer.Option(
+        False, "--details", help="Show everything: reasons, evidence, answers (rich format)."
+    ),
+) -> None:
+    """Assess answer files and print the verdict and likely causes."""
+    import io
+
+    from backcheck.files import check_writable, write_private
+    from backcheck.pipeline import run_files
+
+    if report is not None:
+        check_writable(report, force=force)
+    sink = io.StringIO() if report is not None else sys.stdout
+    failures, worst = run_files(
+        knowledge_of(ctx), files, output, sink, print_error, details=details
+    )
+    if report is not None:
+        assert isinstance(sink, io.StringIO)
+        write_private(report, sink.getvalue(), force=force)
+    if failures:
+        raise typer.Exit(ExitStatus.USAGE)
+    if exit_code and worst is not None:
+        raise typer.Exit(VERDICT_EXIT[worst.value])
+
+
+@app.command()
+@handle_errors
+def lookup(
+    ctx: typer.Context,
+    name: list[str] = typer.Argument(
+        ..., metavar="NAME", help="A condition's name, id or alias; typos are forgiven."
+    ),
+) -> None:
+    """Quick reference on a condition: symptoms, triggers, warning signs, tests, what helps."""
+    from backcheck.lookup import find_condition
+    from backcheck.output.reference import render_condition
+
+    knowledge = knowledge_of(ctx)
+    query = " ".join(name)
+    result = find_condition(knowledge, query)
+    if result.symptom is not None:
+        out = stdout_console()
+        out.print(f"'{result.symptom}' is a symptom, not one condition. It can belong to:")
+        for item in result.suggestions:
+            out.print(f"  - {item.name} (backcheck lookup {item.id})")
+        return
+    if result.condition is None:
+        hint = ", ".join(f"{c.name} ({c.id})" for c in result.suggestions)
+        print_error(
+            f"no condition matches {query!r}"
+            + (f"; did you mean: {hint}?" if hint else "; see `backcheck conditions`")
+        )
+        raise typer.Exit(ExitStatus.ERROR)
+    render_condition(stdout_console(), knowledge, result.condition)
+
+
+@app.command()
+@handle_errors
+def conditions(ctx: typer.Context) -> None:
+    """List every condition backcheck knows, by category."""
+    from backcheck.output.reference import render_condition_list
+
+    render_condition_list(stdout_console(), knowledge_of(ctx))
+
+
+@app.command()
+@handle_errors
+def validate(
+    ctx: typer.Context,
+    file: Path | None = typer.Argument(
+        None, metavar="[FILE]", help="The knowledge file to check (default: the one in use)."
+    ),
+) -> None:
+    """Check a knowledge file: YAML, fields, ids and every reference."""
+    from backcheck.knowledge.loading import load_knowledge
+
+    path = file or ctx.ensure_object(dict).get("knowledge_path")
+    knowledge = load_knowledge(path)
+    typer.echo(
+        f"OK: {knowledge.source}: {len(knowledge.conditions)} conditions, "
+        f"{len(knowledge.warning_signs)} warning signs, {len(knowledge.questions)} questions, "
+        f"{len(knowledge.triggers)} triggers"
+    )
+
+
+@app.command()
+@handle_errors
+def ask(
+    ctx: typer.Context,
+    save: Path | None = typer.Option(
+        None,
+        "--save",
+        metavar="FILE",
+        help="Save the answers (readable only by you) for `backcheck run FILE`.",
+    ),
+    force: bool = typer.Option(False, "--force", help="Let --save replace an existing file."),
+    details: bool = typer.Option(
+        False, "--details", help="Show everything at the end: reasons, evidence, answers."
+    ),
+) -> None:
+    """Answer the questions one by one in the terminal, then see the advice and likely causes."""
+    from backcheck.cli import prompts
+    from backcheck.files import check_writable
+    from backcheck.interview import Interview, run_interview
+    from backcheck.pipeline import assess_answers, render_rich
+
+    if not prompts.is_terminal():
+        raise InputError(
+            "`backcheck ask` needs a terminal to ask its questions; "
+            "to assess answers written in a file, use `backcheck run FILE`"
+        )
+    if save is not None:
+        check_writable(save, force=force)
+    knowledge = knowledge_of(ctx)
+    console = stdout_console()
+    asker = prompts.TerminalAsker(console, knowledge)
+    interview = Interview(knowledge)
+    try:
+        outcome = run_interview(interview, asker, asker.after_emergency)
+    except (KeyboardInterrupt, EOFError):
+        if save is not None:
+            console.print()
+            prompts.keep_answers(
+                console, save, knowledge, interview.answers, complete=False, force=force
+            )
+        raise KeyboardInterrupt from None
+    console.print()
+    console.rule("Your summary")
+    import datetime as dt
+
+    result = assess_answers(knowledge, outcome.answers)
+    render_rich(console, result, "", details=details, today=dt.date.today())
+    if save is not None:
+        prompts.keep_answers(
+            console, save, knowledge, outcome.answers, complete=outcome.complete, force=force
+        )
+
+
+class EvalFormat(StrEnum):
+    """Output formats of `eval`."""
+
+    rich = "rich"
+    json = "json"
+
+
+@app.command(name="eval")
+@handle_errors
+def eval_command(
+    ctx: typer.Context,
+    dirs: list[Path] = typer.Argument(
+        ..., metavar="DIR...", help="Folders (or files) of vignettes."
+    ),
+    output: EvalFormat = typer.Option(EvalFormat.rich, "--format", "-f", help="rich or json."),
+    check: bool = typer.Option(False, "--check", help="Exit 1 when a target is missed."),
+) -> None:
+    """Measure triage and ranking accuracy on vignettes, with the misses and why."""
+    import json
+
+    from backcheck.evaluation import eval_json, evaluate_vignettes, vignette_paths
+    from backcheck.output.evaltable import render_eval
+
+    knowledge = knowledge_of(ctx)
+    sets = {str(d): evaluate_vignettes(knowledge, vignette_paths([d])) for d in dirs}
+    if output == EvalFormat.json:
+        sys.stdout.write(json.dumps(eval_json(sets), ensure_ascii=False, indent=2) + "\n")
+    else:
+        render_eval(stdout_console(), sets)
+    if check and any(e.missed_targets() for e in sets.values()):
+        raise typer.Exit(ExitStatus.ERROR)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("\n")
+        sys.exit(ExitStatus.INTERRUPTED)

@@ -1,0 +1,1 @@
+"""The knowledge: its model, the `when` rule language, validation, loading and the cache."""

@@ -1,0 +1,273 @@
+"""The `when` rule language that warning signs, findings and `asked_if` use.
+
+Grammar (one test per mapping; documented for clinicians in data/README.md)::
+
+    test     := {QUESTION: answer}          one question's answer
+              | {all: [test, ...]}          every test holds (the one spelling of "all of")
+              | {any: [test, ...]}          at least one test holds
+              | {not: test}                 the test does not hold
+    answer   := true | false                          a yes/no question
+              | OPTION | GROUP | [OPTION | GROUP, ...]  a single or multi question: the
+                                                      answer is (or contains) any of them
+              | {at_least: N, below: M}               an integer question (either bound)
+
+A mapping holds exactly one key; `all`, `any` and `not` are reserved words, never
+question ids. A GROUP is a name from the knowledge file's top-level `groups:` section
+that stands for its list of options (for example `injury: serious_injury`).
+
+The node types are NamedTuples, like the knowledge entries, because they are cheap to
+define and to load from the cache; their equality compares the node type too, so an
+`AllOf` never equals an `AnyOf` with the same parts. Tests are evaluated in three-valued
+logic: an unanswered question is unknown (``None``), never "no", so a warning sign that
+missing answers could still set is "not ruled out" rather than silently false.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from backcheck.knowledge.fields import Fields
+    from backcheck.knowledge.model import Question
+
+Answer = str | tuple[str, ...] | int
+# A question maps to None when it was asked and left unanswered ("not sure").
+Answers = Mapping[str, Answer | None]
+Truth = bool | None
+
+RESERVED = ("all", "any", "not")
+
+
+def _same_node(self: tuple[Any, ...], other: object) -> bool:
+    """Equal only to a node of the same type with equal fields."""
+    return type(other) is type(self) and tuple.__eq__(self, other)
+
+
+def _node_hash(self: tuple[Any, ...]) -> int:
+    return hash((type(self).__name__, tuple(self)))
+
+
+class Match(NamedTuple):
+    """One question's answer is (or contains) one of ``values``, or lies in a range."""
+
+    question: str
+    values: frozenset[str] = frozenset()
+    at_least: int | None = None
+    below: int | None = None
+
+    def __eq__(self, other: object) -> bool:
+        """Equal only to the same node type with equal fields (see the module docstring)."""
+        return _same_node(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        """The opposite of ``==``."""
+        return not _same_node(self, other)
+
+    def __hash__(self) -> int:
+        """Agrees with ``==``."""
+        return _node_hash(self)
+
+
+class AllOf(NamedTuple):
+    """Every part holds."""
+
+    parts: tuple[When, ...]
+
+    def __eq__(self, other: object) -> bool:
+        """Equal only to the same node type with equal fields (see the module docstring)."""
+        return _same_node(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        """The opposite of ``==``."""
+        return not _same_node(self, other)
+
+    def __hash__(self) -> int:
+        """Agrees with ``==``."""
+        return _node_hash(self)
+
+
+class AnyOf(NamedTuple):
+    """At least one part holds."""
+
+    parts: tuple[When, ...]
+
+    def __eq__(self, other: object) -> bool:
+        """Equal only to the same node type with equal fields (see the module docstring)."""
+        return _same_node(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        """The opposite of ``==``."""
+        return not _same_node(self, other)
+
+    def __hash__(self) -> int:
+        """Agrees with ``==``."""
+        return _node_hash(self)
+
+
+class Not(NamedTuple):
+    """The part does not hold."""
+
+    part: When
+
+    def __eq__(self, other: object) -> bool:
+        """Equal only to the same node type with equal fields (see the module docstring)."""
+        return _same_node(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        """The opposite of ``==``."""
+        return not _same_node(self, other)
+
+    def __hash__(self) -> int:
+        """Agrees with ``==``."""
+        return _node_hash(self)
+
+
+When = Match | AllOf | AnyOf | Not
+
+
+def evaluate(test: When, answers: Answers) -> Truth:
+    """True, False, or None when the answer depends on unanswered questions."""
+    # Hot path: a batch run evaluates several hundred tests per file, so the common cases
+    # come first and `all`/`any` stop as soon as the outcome is known.
+    if isinstance(test, Match):
+        return _match(test, answers)
+    if isinstance(test, Not):
+        inner = evaluate(test.part, answers)
+        return None if inner is None else not inner
+    decisive = isinstance(test, AnyOf)  # True decides `any`; False decides `all`
+    unknown = False
+    for part in test.parts:
+        result = evaluate(part, answers)
+        if result is None:
+            unknown = True
+        elif result is decisive:
+            return decisive
+    return None if unknown else not decisive
+
+
+def _match(test: Match, answers: Answers) -> Truth:
+    answer = answers.get(test.question)
+    if answer is None:
+        return None
+    if isinstance(answer, str):
+        return answer in test.values
+    if isinstance(answer, tuple):
+        return not test.values.isdisjoint(answer)
+    if test.at_least is not None and answer < test.at_least:
+        return False
+    return not (test.below is not None and answer >= test.below)
+
+
+def questions_in(test: When) -> Iterator[str]:
+    """Every question id the test reads, in order, possibly repeated."""
+    if isinstance(test, Match):
+        yield test.question
+    elif isinstance(test, Not):
+        yield from questions_in(test.part)
+    else:
+        for part in test.parts:
+            yield from questions_in(part)
+
+
+def matched_answers(test: When, answers: Answers) -> dict[str, Answer]:
+    """The answers, among those the test reads, that were given (for explanations)."""
+    if isinstance(test, Match):
+        answer = answers.get(test.question)
+        return {} if answer is None else {test.question: answer}
+    given = {q: answers.get(q) for q in dict.fromkeys(questions_in(test))}
+    return {q: a for q, a in given.items() if a is not None}
+
+
+class RuleReader:
+    """Reads `when` tests against the questions and option groups, recording every problem."""
+
+    def __init__(
+        self,
+        fields: Fields,
+        questions: Mapping[str, Question],
+        groups: Mapping[str, tuple[str, ...]],
+    ) -> None:
+        """Read tests on ``questions``; ``groups`` names lists of options."""
+        self.fields = fields
+        self.questions = questions
+        self.groups = groups
+
+    def read(self, raw: Any, where: str) -> When | None:
+        """The test in ``raw``, or None when it has a problem (recorded)."""
+        if not isinstance(raw, dict) or len(raw) != 1:
+            self.fields.problem(
+                where,
+                "a test must be a mapping with exactly one key (a question id, all, any or "
+                "not); join several tests with all: [...]",
+            )
+            return None
+        ((key, value),) = raw.items()
+        return self._part(key, value, f"{where}.{key}")
+
+    def _part(self, key: Any, value: Any, where: str) -> When | None:
+        if key in ("all", "any"):
+            if not isinstance(value, list) or not value:
+                self.fields.problem(where, "must be a non-empty list of tests")
+                return None
+            parts = [self.read(v, f"{where}[{i}]") for i, v in enumerate(value)]
+            clean = tuple(p for p in parts if p is not None)
+            if len(clean) != len(parts):
+                return None
+            return AllOf(clean) if key == "all" else AnyOf(clean)
+        if key == "not":
+            inner = self.read(value, where)
+            return None if inner is None else Not(inner)
+        question = self.questions.get(key) if isinstance(key, str) else None
+        if question is None:
+            from backcheck.suggest import did_you_mean
+
+            hint = did_you_mean(key, self.questions)
+            self.fields.problem(where, f"unknown question '{key}'{hint}")
+            return None
+        if question.type == "integer":
+            return self._range(question, value, where)
+        if question.type == "yes_no":
+            from backcheck.knowledge.fields import yes_no
+
+            answer = yes_no(value)
+            if answer is None:
+                self.fields.problem(where, f"{value!r} is not an answer; allowed: true, false")
+                return None
+            return Match(question.id, frozenset([answer]))
+        return self._options(question, value, where)
+
+    def _options(self, question: Question, value: Any, where: str) -> When | None:
+        from backcheck.suggest import did_you_mean
+
+        values = value if isinstance(value, list) else [value]
+        if not values:
+            self.fields.problem(where, "must name at least one option")
+            return None
+        options: list[str] = []
+        bad = False
+        for v in values:
+            members = self.groups.get(v, (v,)) if isinstance(v, str) else (v,)
+            for member in members:
+                if isinstance(member, str) and member in question.option_ids:
+                    options.append(member)
+                    continue
+                bad = True
+                allowed = ", ".join(question.option_ids)
+                hint = did_you_mean(member, [*question.option_ids, *self.groups])
+                group = f" (in group '{v}')" if member != v else ""
+                self.fields.problem(
+                    where, f"unknown option {member!r}{group}; allowed: {allowed}{hint}"
+                )
+        return None if bad else Match(question.id, frozenset(options))
+
+    def _range(self, question: Question, value: Any, where: str) -> When | None:
+        from backcheck.knowledge.fields import is_whole
+
+        if not isinstance(value, dict) or not value or set(value) - {"at_least", "below"}:
+            self.fields.problem(where, "must be a mapping with at_least and/or below")
+            return None
+        if not all(is_whole(v) for v in value.values()):
+            self.fields.problem(where, "at_least and below must be whole numbers")
+            return None
+        return Match(question.id, at_least=value.get("at_least"), below=value.get("below"))

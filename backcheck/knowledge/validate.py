@@ -1,0 +1,295 @@
+"""Validate the knowledge file and build the model: every problem found, named by entry.
+
+Reading the file and the cache is in ``backcheck.knowledge.loading``; this module is needed only
+when a knowledge file is new or changed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backcheck.errors import KnowledgeError
+from backcheck.knowledge.entries import ClinicalEntries
+from backcheck.knowledge.fields import Fields, is_number, is_whole
+from backcheck.knowledge.model import (
+    Category,
+    Knowledge,
+    Option,
+    Question,
+    QuestionType,
+    Settings,
+    Step,
+    Verdict,
+    VerdictInfo,
+)
+from backcheck.knowledge.rules import RESERVED, RuleReader
+from backcheck.suggest import did_you_mean
+
+# The top-level sections; True marks the required ones.
+_TOP = {
+    "version": True,
+    "settings": True,
+    "verdicts": True,
+    "categories": True,
+    "groups": False,
+    "questions": True,
+    "interview": True,
+    "warning_signs": True,
+    "triggers": True,
+    "doctor_tests": True,
+    "conditions": True,
+}
+
+
+def build_knowledge(raw: Any, *, source: str) -> Knowledge:
+    """Validate parsed YAML and build the frozen model, or raise with every problem."""
+    return _Builder(source).build(raw)
+
+
+class _Builder:
+    """Reads the sections in order, with the readers it holds."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.fields = Fields(source)
+        self.questions: dict[str, Question] = {}
+
+    def build(self, raw: Any) -> Knowledge:
+        """The knowledge in ``raw``, or KnowledgeError with every problem."""
+        if not isinstance(raw, dict):
+            raise KnowledgeError(self.source, ["the top level must be a mapping of sections"])
+        for key in raw:
+            if key not in _TOP:
+                self.problem(str(key), f"unknown section{did_you_mean(key, _TOP)}")
+        for key, required in _TOP.items():
+            if required and key not in raw:
+                self.problem(key, "missing section")
+        if raw.get("version", 1) != 1:
+            self.problem("version", f"unsupported version {raw.get('version')!r}; allowed: 1")
+        settings = self.settings(raw.get("settings"))
+        verdicts = self.verdicts(raw)
+        categories = self.categories(raw)
+        self.questions = self.read_questions(raw)
+        groups = self.groups(raw.get("groups", {}))
+        self.rules = RuleReader(self.fields, self.questions, groups)
+        self.question_branches(raw)
+        interview = self.interview(raw)
+        clinical = ClinicalEntries(self.fields, self.rules)
+        signs = clinical.warning_signs(raw)
+        triggers = clinical.triggers(raw)
+        tests = clinical.doctor_tests(raw)
+        conditions = clinical.conditions(raw, categories, signs, triggers, tests)
+        for sign in signs.values():
+            self.fields.refs(
+                sign.points_to, conditions, f"warning_signs.{sign.id}.points_to", "condition"
+            )
+        if self.fields.problems:
+            raise KnowledgeError(self.source, self.fields.problems)
+        return Knowledge(
+            source=self.source,
+            settings=settings,
+            verdicts=verdicts,
+            categories=categories,
+            questions=self.questions,
+            interview=interview,
+            warning_signs=signs,
+            triggers=triggers,
+            doctor_tests=tests,
+            conditions=conditions,
+        )
+
+    def problem(self, where: str, message: str) -> None:
+        self.fields.problem(where, message)
+
+    def groups(self, raw: Any) -> dict[str, tuple[str, ...]]:
+        """Named lists of options; a name must not be an option id or a reserved word."""
+        if not isinstance(raw, dict):
+            self.problem("groups", "must be a mapping of group names to lists of option ids")
+            return {}
+        options = {o for q in self.questions.values() for o in q.option_ids}
+        out: dict[str, tuple[str, ...]] = {}
+        for name, members in raw.items():
+            where = f"groups.{name}"
+            if not isinstance(name, str) or not name.isidentifier() or name != name.lower():
+                self.problem(where, "a group name must be lower_snake_case text")
+            elif name in options or name in RESERVED or name in self.questions:
+                self.problem(where, f"'{name}' is already an option, a question or a keyword")
+            elif not isinstance(members, list) or not members:
+                self.problem(where, "must be a non-empty list of option ids")
+            elif not all(isinstance(m, str) and m in options for m in members):
+                unknown = [m for m in members if not isinstance(m, str) or m not in options]
+                self.problem(where, f"unknown option {unknown[0]!r}")
+            else:
+                out[name] = tuple(members)
+        return out
+
+    def settings(self, raw: Any) -> Settings:
+        keys = (
+            "unanswered_red_flag_level",
+            "condition_raise_score",
+            "emergency_hint",
+            "disclaimer",
+        )
+        fields = self.fields.entry(raw, "settings", keys, ("pointed_evidence",)) or {}
+        evidence = fields.get("pointed_evidence", 2.7)
+        if not is_number(evidence) or not 0 <= evidence <= 30:
+            self.problem("settings.pointed_evidence", "must be a number from 0 to 30")
+            evidence = 2.7
+        score = fields.get("condition_raise_score", 0.5)
+        if not is_number(score) or not 0 < score <= 1:
+            self.problem("settings.condition_raise_score", "must be a number above 0 and at most 1")
+            score = 0.5
+        return Settings(
+            unanswered_red_flag_level=self.fields.verdict(
+                fields.get("unanswered_red_flag_level"), "settings.unanswered_red_flag_level"
+            ),
+            condition_raise_score=float(score),
+            emergency_hint=self.fields.text(fields, "emergency_hint", "settings"),
+            disclaimer=self.fields.text(fields, "disclaimer", "settings"),
+            pointed_evidence=float(evidence),
+        )
+
+    def verdicts(self, raw: Any) -> dict[Verdict, VerdictInfo]:
+        out: dict[Verdict, VerdictInfo] = {}
+        for where, item in self.fields.entries(raw, "verdicts"):
+            fields = self.fields.entry(item, where, ("id", "title", "advice"))
+            if fields is None:
+                continue
+            level = self.fields.verdict(fields.get("id"), where)
+            if level in out:
+                self.problem(where, f"duplicate id '{level}'")
+            out[level] = VerdictInfo(
+                level,
+                self.fields.text(fields, "title", where),
+                self.fields.text(fields, "advice", where),
+            )
+        for level in Verdict:
+            if level not in out and isinstance(raw, dict) and "verdicts" in raw:
+                self.problem("verdicts", f"missing verdict '{level}'")
+        return out
+
+    def categories(self, raw: Any) -> dict[str, Category]:
+        out: dict[str, Category] = {}
+        for where, item in self.fields.entries(raw, "categories"):
+            fields = self.fields.entry(item, where, ("id", "name"))
+            if fields is not None:
+                cid = self.fields.ident(fields, where, set(out))
+                out[cid] = Category(cid, self.fields.text(fields, "name", where))
+        return out
+
+    def read_questions(self, raw: Any) -> dict[str, Question]:
+        out: dict[str, Question] = {}
+        for where, item in self.fields.entries(raw, "questions"):
+            fields = self.fields.entry(
+                item,
+                where,
+                ("id", "type", "text", "help", "short"),
+                ("options", "red_flag", "asked_if", "min", "max", "since"),
+            )
+            if fields is None:
+                continue
+            qid = self.fields.ident(fields, where, set(out))
+            qtype = fields.get("type")
+            if not isinstance(qtype, str) or qtype not in set(QuestionType):
+                allowed = ", ".join(QuestionType)
+                self.problem(f"{where}.type", f"unknown type {qtype!r}; allowed: {allowed}")
+                qtype = None
+            options = self.options(fields, where, qtype)
+            bounds = [fields.get(k) for k in ("min", "max")]
+            if qtype == "integer" and not all(is_whole(b) for b in bounds):
+                self.problem(where, "an integer question needs whole-number min and max")
+                bounds = [None, None]
+            red_flag = fields.get("red_flag", False)
+            if not isinstance(red_flag, bool):
+                self.problem(f"{where}.red_flag", "must be true or false")
+            since = fields.get("since", 1)
+            if since not in (1, 2) or isinstance(since, bool):
+                self.problem(f"{where}.since", f"{since!r}; allowed: 1, 2")
+                since = 1
+            out[qid] = Question(
+                id=qid,
+                type=QuestionType(qtype or QuestionType.MULTI),
+                text=self.fields.text(fields, "text", where),
+                help=self.fields.text(fields, "help", where),
+                short=self.fields.text(fields, "short", where),
+                options=options,
+                red_flag=red_flag is True,
+                min=bounds[0],
+                max=bounds[1],
+                option_ids=("yes", "no") if qtype == "yes_no" else tuple(o.id for o in options),
+                since=since,
+            )
+        return out
+
+    def options(self, fields: dict[str, Any], where: str, qtype: Any) -> tuple[Option, ...]:
+        if qtype not in ("multi", "single"):
+            if "options" in fields:
+                self.problem(f"{where}.options", f"a {qtype} question takes no options")
+            return ()
+        raw = fields.get("options")
+        if not isinstance(raw, list) or not raw:
+            self.problem(f"{where}.options", "must be a non-empty list")
+            return ()
+        seen: set[str] = set()
+        out = []
+        for index, item in enumerate(raw):
+            owhere = f"{where}.options[{index}]"
+            opt = self.fields.entry(item, owhere, ("id", "label"))
+            if opt is not None:
+                out.append(
+                    Option(
+                        self.fields.ident(opt, owhere, seen), self.fields.text(opt, "label", owhere)
+                    )
+                )
+        return tuple(out)
+
+    def question_branches(self, raw: Any) -> None:
+        """Parse `asked_if` once every question is known (it may name later ones)."""
+        for where, item in self.fields.entries(raw, "questions"):
+            qid = item.get("id") if isinstance(item, dict) else None
+            if isinstance(qid, str) and "asked_if" in item and qid in self.questions:
+                test = self.rules.read(item["asked_if"], f"{where}.asked_if")
+                q = self.questions[item["id"]]
+                self.questions[q.id] = q._replace(asked_if=test)
+
+    def interview(self, raw: Any) -> tuple[Step, ...]:
+        steps: list[Step] = []
+        covered: list[str] = []
+        listed = raw.get("interview", []) if isinstance(raw, dict) else []
+        if not isinstance(listed, list):
+            self.problem("interview", "must be a list of steps")
+            listed = []
+        for index, item in enumerate(listed):
+            where = f"interview[{index}]"
+            if isinstance(item, dict) and "question" in item:
+                fields = self.fields.entry(item, where, ("question",))
+                qids: tuple[str, ...] = (str(item["question"]),)
+                steps.append(Step(qids[0], qids))
+            else:
+                fields = self.fields.entry(item, where, ("screen", "text", "help", "questions"))
+                if fields is None:
+                    continue
+                qids = self.fields.texts(fields, "questions", where)
+                for qid in qids:
+                    q = self.questions.get(qid)
+                    if q is not None and q.type not in ("yes_no", "multi"):
+                        self.problem(
+                            where, f"a screen can ask only yes/no and multi questions, not '{qid}'"
+                        )
+                steps.append(
+                    Step(
+                        str(fields.get("screen")),
+                        qids,
+                        self.fields.text(fields, "text", where),
+                        self.fields.text(fields, "help", where),
+                    )
+                )
+            self.fields.refs(qids, self.questions, where, "question")
+            covered.extend(qids)
+        for qid in self.questions:
+            if covered.count(qid) != 1 and isinstance(raw, dict) and "interview" in raw:
+                self.problem(
+                    "interview",
+                    f"question '{qid}' must be asked exactly once (found {covered.count(qid)})",
+                )
+        return tuple(steps)

@@ -1,0 +1,102 @@
+"""The contract's JSON object (section 5) for a result, and the same as one fast line."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from backcheck.knowledge.model import Verdict
+from backcheck.result import ConditionScore, Result
+
+SCHEMA_VERSION = 1
+
+
+def to_dict(result: Result, source: str | None = None) -> dict[str, Any]:
+    """The contract's section 5 object; ``source`` names the answer file."""
+    return {
+        **_head(result, source),
+        "conditions": [_condition(c) for c in result.conditions],
+        "disclaimer": result.disclaimer,
+    }
+
+
+def _head(result: Result, source: str | None) -> dict[str, Any]:
+    """Everything in ``to_dict`` before the conditions."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "source": source,
+        "verdict": result.verdict.value,
+        "verdict_title": result.verdict_title,
+        "advice": result.advice,
+        "emergency_hint": result.emergency_hint if result.verdict == Verdict.EMERGENCY else None,
+        "reasons": [
+            {
+                "kind": r.kind.value,
+                "id": r.id,
+                "level": r.level.value,
+                "title": r.title,
+                "why": r.why,
+            }
+            for r in result.reasons
+        ],
+        "not_assessed": [q.id for q in result.not_assessed],
+        "answers_version": result.answers_version,
+        "not_asked": [q.id for q in result.not_asked],
+        "not_ruled_out": [
+            {"id": s.id, "level": s.level.value, "title": s.title} for s in result.not_ruled_out
+        ],
+    }
+
+
+def _condition(item: ConditionScore) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "name": item.name,
+        "score": round(item.score, 4),
+        "strength": item.strength,
+        # Tuples in `answers` serialise as JSON arrays, so they go in as they are.
+        "why": [
+            {"because": c.because, "weight": c.weight, "answers": c.answers}
+            for c in item.contributions
+        ],
+    }
+
+
+def to_json_line(result: Result, source: str | None = None) -> str:
+    """``to_dict`` serialised as one line, built from cached fragments.
+
+    In a batch the same reasons recur in every file, so each condition's and each
+    finding's JSON text is made once and reused; the result parses to exactly
+    ``to_dict``'s object (a test holds the two together).
+    """
+    import json
+
+    top = json.dumps(_head(result, source), ensure_ascii=False)
+    conditions = ", ".join(_condition_line(c) for c in result.conditions)
+    disclaimer = json.dumps(result.disclaimer, ensure_ascii=False)
+    return f'{top[:-1]}, "conditions": [{conditions}], "disclaimer": {disclaimer}}}'
+
+
+def _condition_line(item: ConditionScore) -> str:
+    why = ", ".join(
+        _why_line(c.because, c.weight, tuple(c.answers.items())) for c in item.contributions
+    )
+    head = _condition_head(item.id, item.name)
+    score = round(item.score, 4)
+    return f'{head}, "score": {score!r}, "strength": "{item.strength}", "why": [{why}]}}'
+
+
+@functools.lru_cache(maxsize=256)
+def _condition_head(cid: str, name: str) -> str:
+    import json
+
+    return json.dumps({"id": cid, "name": name}, ensure_ascii=False)[:-1]
+
+
+@functools.lru_cache(maxsize=2048)
+def _why_line(because: str, weight: float, answers: tuple[tuple[str, Any], ...]) -> str:
+    import json
+
+    return json.dumps(
+        {"because": because, "weight": weight, "answers": dict(answers)}, ensure_ascii=False
+    )

@@ -1,0 +1,55 @@
+"""How verdicts look: words and colours, and an indented list; shared by every renderer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from backcheck.knowledge.model import Verdict
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+# The colour of the verdict's frame; the verdict is always in words as well.
+VERDICT_COLOUR = {
+    Verdict.EMERGENCY: "red",
+    Verdict.URGENT: "dark_orange",
+    Verdict.SEE_DOCTOR: "yellow",
+    Verdict.SELF_CARE: "green",
+}
+VERDICT_WORD = {
+    Verdict.EMERGENCY: "EMERGENCY",
+    Verdict.URGENT: "URGENT",
+    Verdict.SEE_DOCTOR: "SEE A DOCTOR",
+    Verdict.SELF_CARE: "SELF-CARE",
+}
+
+
+def bullets(
+    console: Console, items: list[str], indent: int = 2, markers: list[str] | None = None
+) -> None:
+    """Print a list whose wrapped lines stay indented under their text (markup allowed)."""
+    console.print(bullet_text(console, items, indent, markers), end="", soft_wrap=True)
+
+
+def bullet_text(
+    console: Console, items: list[str], indent: int = 2, markers: list[str] | None = None
+) -> Text:
+    """The list as one Text, wrapped to the console with a hanging indent.
+
+    Built on Text.wrap rather than a table: the same look at a fraction of the start-up.
+    """
+    from rich.text import Text
+
+    marks = markers or ["-"] * len(items)
+    hang = max(len(m) for m in marks) + 1 if marks else 2
+    width = max(console.width - indent - hang, 20)
+    out = Text()
+    for mark, item in zip(marks, items, strict=True):
+        lines = Text.from_markup(item, emoji=False).wrap(console, width)
+        for number, line in enumerate(lines):
+            lead = mark.rjust(hang - 1) + " " if number == 0 else " " * hang
+            out.append(" " * indent + lead)
+            out.append_text(line)
+            out.append("\n")
+    return out

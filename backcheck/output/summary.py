@@ -1,0 +1,120 @@
+"""The rich summary of a result, led by the verdict in words and colour."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TextIO
+
+from backcheck.knowledge.model import Verdict
+from backcheck.output.style import VERDICT_COLOUR, VERDICT_WORD, bullet_text, bullets
+from backcheck.result import Reason, ReasonKind, Result
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+__all__ = ["SHOWN_CONDITIONS", "bullets", "render_summary", "render_verdict_banner"]
+
+SHOWN_CONDITIONS = 5
+
+
+def console_for(sink: TextIO | None = None) -> Console:
+    """A console writing to ``sink`` (stdout by default); colour drops by itself when piped."""
+    from rich.console import Console
+
+    return Console(file=sink, highlight=False)
+
+
+def render_verdict_banner(console: Console, result: Result) -> None:
+    """The verdict in words and colour; still clear without colour."""
+    from rich.panel import Panel
+    from rich.text import Text
+
+    verdict = result.verdict
+    body = Text()
+    body.append(f"VERDICT: {VERDICT_WORD[verdict]}: {result.verdict_title}\n", style="bold")
+    body.append(result.advice)
+    if verdict == Verdict.EMERGENCY:
+        body.append(f"\n\n{result.emergency_hint}", style="bold")
+    title = f" {VERDICT_WORD[verdict]} "
+    console.print(
+        Panel(body, title=title, title_align="left", border_style=VERDICT_COLOUR[verdict])
+    )
+
+
+def shown_reasons(result: Result) -> list[Reason]:
+    """Warning signs and missing answers, plus a likely condition only where it set the verdict."""
+    signs = [r for r in result.reasons if r.kind != ReasonKind.CONDITION]
+    raised = [
+        r
+        for r in result.reasons
+        if r.kind == ReasonKind.CONDITION
+        and r.level == result.verdict
+        and all(s.level.rank < r.level.rank for s in signs)
+    ]
+    return signs + raised[:1]
+
+
+def render_summary(console: Console, result: Result, source: str) -> None:
+    """The human summary, led by the verdict (built as one text, printed at once)."""
+    from rich.markup import escape
+    from rich.text import Text
+
+    if source:
+        console.print(f"[dim]{escape(source)}[/dim]")
+    render_verdict_banner(console, result)
+    out = Text()
+
+    def section(title: str, items: list[str], markers: list[str] | None = None) -> None:
+        out.append_text(Text.from_markup(f"\n{title}\n", emoji=False))
+        out.append_text(bullet_text(console, items, markers=markers))
+
+    reasons = shown_reasons(result)
+    leading = [r for r in reasons if r.level == result.verdict]
+    section(
+        "[bold]Why this advice[/bold]",
+        [f"[bold]{r.title}[/bold]: {r.why}" for r in leading]
+        or ["No warning sign was found in your answers."],
+    )
+    also = [r for r in reasons if r.level != result.verdict]
+    if also:
+        section(
+            "[bold]Also noted[/bold]",
+            [f"{r.title} ({VERDICT_WORD[r.level].lower()})" for r in also],
+        )
+    if result.not_ruled_out:
+        section(
+            "[bold]Not ruled out[/bold] (some questions were not answered)",
+            [
+                f"If you have this: {s.title} ({VERDICT_WORD[s.level].lower()})"
+                for s in result.not_ruled_out
+            ],
+        )
+
+    top = result.top(SHOWN_CONDITIONS)
+    causes = []
+    for item in top:
+        raised = "; ".join([c.because for c in item.contributions if c.weight > 0][:2])
+        line = f"[bold]{escape(item.name)}[/bold]: {item.score:.0%}, {item.strength}"
+        causes.append(f"{line}\n[dim]{escape(raised)}[/dim]" if raised else line)
+    section(
+        "[bold]Possible causes[/bold] (best match first)",
+        causes,
+        markers=[f"{n}." for n in range(1, len(top) + 1)],
+    )
+    out.append_text(
+        Text.from_markup(f"  [dim]More on one: backcheck lookup {result.conditions[0].id}[/dim]\n")
+    )
+
+    tips = result.self_help()
+    if tips and result.verdict != Verdict.EMERGENCY:
+        section("[bold]What may help meanwhile[/bold]", [escape(t) for t in tips[:6]])
+    if result.not_asked:
+        section("[bold]Checks not made[/bold]", [escape(result.not_asked_text())])
+
+    lines = result.answer_lines(brief=True)
+    if result.not_assessed:
+        lines.append(("Not answered", ", ".join(q.short.lower() for q in result.not_assessed)))
+    if lines:
+        section("[bold]What to tell the doctor[/bold]", [f"{q}: {escape(a)}" for q, a in lines])
+
+    console.print(out, end="", soft_wrap=True)  # already wrapped: print it as it is
+    console.print(f"\n[italic]{result.disclaimer}[/italic]")

@@ -1,0 +1,130 @@
+"""The per-file pipeline, once: read, parse, assess, render.
+
+``run`` (every format), JSON batches, ``ask`` and ``eval`` all go through here, so a file
+is read, checked and assessed the same way whichever command reads it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from enum import StrEnum
+from typing import TYPE_CHECKING, TextIO
+
+from backcheck.errors import InputError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from backcheck.answers import AnswerFile
+    from backcheck.knowledge.model import Knowledge, Verdict
+    from backcheck.knowledge.rules import Answers
+    from backcheck.result import Result
+
+# A JSON line and its verdict, or the file's errors (one problem a line).
+JsonOutcome = tuple[str | None, str | None, "Verdict | None"]
+
+
+class Format(StrEnum):
+    """Output formats of `run`."""
+
+    RICH = "rich"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+def assess_answers(knowledge: Knowledge, answers: Answers, version: int = 2) -> Result:
+    """Assess answers already checked (from a version-``version`` file or the interview)."""
+    from backcheck.engine import assess
+
+    return assess(knowledge, answers, version)
+
+
+def assess_file(knowledge: Knowledge, path: str) -> tuple[AnswerFile, Result]:
+    """Read and check one answer file and assess it; InputError names every problem."""
+    from backcheck.answers import load_answer_file
+
+    answer_file = load_answer_file(path, knowledge)
+    return answer_file, assess_answers(knowledge, answer_file.answers, answer_file.version)
+
+
+def json_line(knowledge: Knowledge, path: str) -> JsonOutcome:
+    """One file as a JSON line with its verdict, or its error."""
+    from backcheck.output.jsonout import to_json_line
+
+    try:
+        answer_file, result = assess_file(knowledge, path)
+    except InputError as exc:
+        return None, str(exc), None
+    return to_json_line(result, answer_file.source), None, result.verdict
+
+
+def render_rich(
+    console: Console, result: Result, source: str, *, details: bool = False, today: dt.date
+) -> None:
+    """The short summary of one result, or with ``details`` the full one."""
+    if details:
+        from backcheck.output.summary import render_summary
+
+        render_summary(console, result, source)
+    else:
+        from backcheck.output.brief import render_brief
+
+        render_brief(console, result, source, today)
+
+
+def run_files(
+    knowledge: Knowledge,
+    files: list[str],
+    fmt: Format,
+    sink: TextIO,
+    report_error: Callable[[str], None],
+    *,
+    details: bool = False,
+) -> tuple[int, Verdict | None]:
+    """Assess each file in turn, writing as it goes; returns the failures and the worst verdict."""
+    today = dt.date.today()
+    failures = 0
+    worst: Verdict | None = None
+    if fmt == Format.JSON:
+        from backcheck.batch import json_results
+
+        for line, error, verdict in json_results(knowledge, files):
+            if error is not None or line is None or verdict is None:
+                for message in (error or "no result").splitlines():
+                    report_error(message)
+                failures += 1
+                continue
+            if worst is None or verdict.rank > worst.rank:
+                worst = verdict
+            sink.write(line + "\n")
+        sink.flush()
+        return failures, worst
+
+    console = None
+    if fmt == Format.RICH:
+        from backcheck.output.summary import console_for
+
+        console = console_for(sink)
+    for index, path in enumerate(files):
+        try:
+            answer_file, result = assess_file(knowledge, path)
+        except InputError as exc:
+            for line in exc.lines():
+                report_error(line)
+            failures += 1
+            continue
+        if worst is None or result.verdict.rank > worst.rank:
+            worst = result.verdict
+        source = answer_file.source
+        if console is None:
+            from backcheck.output.markdown import render_markdown
+
+            sink.write(("\n---\n\n" if index else "") + render_markdown(result, source, today))
+        else:
+            if index:
+                console.rule()
+            shown = source if len(files) > 1 or source != "<stdin>" else ""
+            render_rich(console, result, shown, details=details, today=today)
+        sink.flush()
+    return failures, worst

@@ -1,0 +1,161 @@
+"""Safe reading of YAML and JSON: no code execution, no duplicate keys, bounded size."""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from typing import Any
+
+from backcheck.errors import InputError
+
+MAX_ANSWER_FILE_BYTES = 1024 * 1024
+MAX_KNOWLEDGE_FILE_BYTES = 16 * 1024 * 1024
+# libyaml recurses once per level of [ ] / { } nesting and crashes the process past a few
+# tens of thousands; nothing backcheck reads needs more than a handful of levels.
+MAX_DEPTH = 100
+MAX_NODES = 1_000_000
+_BRACKETS = re.compile(r"[^\[\]{}]+")
+
+
+@functools.cache
+def _strict_loader() -> Any:
+    """A safe loader that refuses duplicate keys (yaml is imported only when a file is parsed)."""
+    import yaml
+
+    # The C loader is about nine times faster; both are safe loaders.
+    _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class _StrictLoader(_BaseLoader):  # type: ignore[misc]  # the loader base is chosen at run time
+        """A safe loader that refuses duplicate mapping keys."""
+
+    def construct_mapping(loader: Any, node: Any, deep: bool = False) -> dict[Any, Any]:
+        loader.flatten_mapping(node)
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = loader.construct_object(key_node, deep=deep)
+            try:
+                hash(key)
+            except TypeError:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a mapping key must be a plain value", key_node.start_mark
+                ) from None
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"duplicate key {key!r} (first given on line {seen[key] + 1})",
+                    key_node.start_mark,
+                )
+            seen[key] = key_node.start_mark.line
+        return dict(loader.construct_mapping(node, deep=deep))
+
+    _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return _StrictLoader
+
+
+def _reject_duplicate_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
+def describe_yaml_error(exc: Exception) -> str:
+    """One line for a YAML error: line:column and the problem."""
+    import yaml
+
+    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
+        mark = exc.problem_mark
+        return f"line {mark.line + 1}, column {mark.column + 1}: {exc.problem}"
+    return str(exc).splitlines()[0] if str(exc) else "not valid YAML"
+
+
+def _bracket_depth(text: str) -> int:
+    depth = deepest = 0
+    for char in _BRACKETS.sub("", text):
+        depth = depth + 1 if char in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _check_tree(data: Any) -> None:
+    """Refuse shared nodes (YAML aliases, whose expansion can be exponential) and deep trees."""
+    seen: set[int] = set()
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if not isinstance(node, dict | list):
+            continue
+        if id(node) in seen:
+            raise ValueError("uses YAML aliases (* and <<), which backcheck does not accept")
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise ValueError(f"nested too deeply (more than {MAX_DEPTH} levels)")
+        if len(seen) > MAX_NODES:
+            raise ValueError("holds too many values")
+        children = [*node.keys(), *node.values()] if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children)
+
+
+def parse_text(text: str, *, json_first: bool) -> Any:
+    """Parse YAML or JSON text safely; raise ValueError with a one-line reason."""
+    if _bracket_depth(text) > MAX_DEPTH:
+        raise ValueError(f"nested too deeply (more than {MAX_DEPTH} levels)")
+    data = _parse(text, json_first=json_first)
+    _check_tree(data)
+    return data
+
+
+def _parse(text: str, *, json_first: bool) -> Any:
+    if json_first or text.lstrip().startswith(("{", "[")):
+        import json
+
+        try:
+            return json.loads(text, object_pairs_hook=_reject_duplicate_pairs)
+        except json.JSONDecodeError as exc:
+            if json_first:
+                raise ValueError(
+                    f"not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}"
+                ) from None
+        except RecursionError:
+            raise ValueError("nested too deeply") from None
+    import yaml
+
+    _StrictLoader = _strict_loader()  # derives from a safe loader
+    try:
+        return yaml.load(text, Loader=_StrictLoader)
+    except yaml.YAMLError as exc:
+        raise ValueError(f"not valid YAML: {describe_yaml_error(exc)}") from None
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+
+
+def read_text(path: Path, *, label: str, limit: int = MAX_ANSWER_FILE_BYTES) -> str:
+    """Read a UTF-8 text file, turning every failure into a one-line InputError."""
+    try:
+        if path.is_dir():
+            raise InputError(f"{label}: is a directory, not a file")
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except FileNotFoundError:
+        raise InputError(f"{label}: no such file") from None
+    except PermissionError:
+        raise InputError(f"{label}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{label}: cannot be read ({exc.strerror or exc})") from None
+    if len(data) > limit:
+        raise InputError(f"{label}: larger than the {limit // 1024} KiB allowed")
+    return decode(data, label=label)
+
+
+def decode(data: bytes, *, label: str) -> str:
+    """Decode UTF-8 text, refusing binary content."""
+    if b"\x00" in data:
+        raise InputError(f"{label}: is a binary file, not YAML or JSON text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{label}: is not UTF-8 text") from None

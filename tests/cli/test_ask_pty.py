@@ -1,0 +1,110 @@
+"""`backcheck ask` end to end in a real pseudo-terminal: a person types a whole interview."""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+import sys
+from pathlib import Path
+
+import pexpect  # a test dependency (the test extra)
+import pytest
+import yaml
+
+from tests.conftest import ROOT, full_answers
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(sys.platform == "win32", reason="pexpect.spawn needs a POSIX pty"),
+]
+
+DOWN, UP, ENTER, SPACE, CTRL_C = "\x1b[B", "\x1b[A", "\r", " ", "\x03"
+
+
+def spawn(*args: str) -> tuple[pexpect.spawn[str], io.StringIO]:
+    env = {
+        **os.environ,
+        "PROMPT_TOOLKIT_NO_CPR": "1",  # no cursor-position request: a pty never answers it
+        "NO_COLOR": "1",
+        "TERM": "xterm",
+        "COLUMNS": "100",
+        "LINES": "40",
+    }
+    env.pop("TTY_COMPATIBLE", None)
+    screen = io.StringIO()
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "backcheck", "ask", *args],
+        cwd=str(ROOT),
+        env=env,
+        encoding="utf-8",
+        timeout=15,
+        dimensions=(40, 100),
+    )
+    child.logfile_read = screen
+    return child, screen
+
+
+def answer(child: pexpect.spawn[str], question: str, *keys: str) -> None:
+    """Wait for ``question`` on screen, then type ``keys``."""
+    child.expect_exact(question)
+    for key in keys:
+        child.send(key)
+
+
+def test_a_whole_interview_in_a_terminal(tmp_path: Path) -> None:
+    saved = tmp_path / "me.yaml"
+    child, screen = spawn("--save", str(saved))
+    try:
+        answer(child, "What do you feel in your back?", DOWN * 3, SPACE, ENTER)
+        answer(child, "Where in your back is it?", DOWN * 2, SPACE, ENTER)
+        answer(child, "Does it spread anywhere?", ENTER)
+        # Enter with nothing ticked is refused (the message shows at the bottom of the
+        # screen, which prompt_toolkit does not draw without cursor-position reports)
+        answer(child, "Do you have any of these right now?", ENTER)
+        child.send(DOWN * 8 + SPACE + ENTER)  # None of these
+        answer(child, "anywhere in the body?", DOWN * 6, SPACE, ENTER)  # None of these
+        answer(child, "Was your back hurt recently", ENTER)
+        answer(child, "How old are you?", "b", ENTER)  # back to the previous step
+        answer(child, "Was your back hurt recently", ENTER)  # still "No injury"
+        answer(child, "How old are you?", "abc", ENTER)
+        child.expect_exact("Type your age in whole years")
+        child.send("\x7f" * 3 + "35" + ENTER)
+        answer(child, "What sex is your body?", DOWN, ENTER)  # Male
+        answer(child, "Does any of this apply to you?", UP * 3, SPACE, ENTER)  # None of these
+        answer(child, "How did it start?", DOWN, ENTER)
+        answer(child, "How long have you had it?", DOWN, ENTER)
+        answer(child, "How is it changing?", ENTER)
+        answer(child, "What makes it worse, and what makes it better?", DOWN * 2, SPACE)
+        child.send(DOWN * 8 + SPACE + ENTER)
+        answer(child, "In the days before it started", SPACE, ENTER)
+        answer(child, "How much does it affect your daily life?", ENTER)
+        child.expect_exact("VERDICT: SELF-CARE")
+        child.expect_exact("Watch for")  # the short summary, with its safety net
+        child.expect_exact("--details")
+        child.expect_exact("Your answers are saved in")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0, screen.getvalue()[-2000:]
+    assert "Traceback" not in screen.getvalue()
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+    answers = yaml.safe_load(saved.read_text(encoding="utf-8"))["answers"]
+    expected = {k: list(v) if isinstance(v, tuple) else v for k, v in full_answers().items()}
+    assert answers == expected
+
+
+def test_ctrl_c_in_a_terminal_exits_130_and_keeps_the_answers(tmp_path: Path) -> None:
+    saved = tmp_path / "me.yaml"
+    child, screen = spawn("--save", str(saved))
+    try:
+        answer(child, "What do you feel in your back?", SPACE, ENTER)
+        answer(child, "Where in your back is it?", CTRL_C)
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 130, screen.getvalue()[-2000:]
+    assert "Traceback" not in screen.getvalue()
+    data = yaml.safe_load(saved.read_text(encoding="utf-8"))
+    assert data == {"version": 2, "answers": {"sensation": ["tingling"]}, "complete": False}
