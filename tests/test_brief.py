@@ -34,8 +34,9 @@ WORDS = {
 
 
 def brief(knowledge: Knowledge, path: Path, width: int) -> tuple[list[str], Verdict]:
-    answers = load_answer_file(str(path), knowledge).answers
-    assessment = assess(knowledge, answers)
+    answer_file = load_answer_file(str(path), knowledge)
+    answers = answer_file.answers
+    assessment = assess(knowledge, answers, answer_file.version)
     console = Console(file=io.StringIO(), width=width, record=True, highlight=False)
     render_brief(console, assessment, str(path.name), TODAY)
     return console.export_text().splitlines(), assessment.verdict
@@ -66,8 +67,9 @@ def test_fits_one_screen_at_80_columns(knowledge: Knowledge, path: Path) -> None
 
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.name)
 def test_every_shown_why_cites_only_what_was_answered(knowledge: Knowledge, path: Path) -> None:
-    answers = load_answer_file(str(path), knowledge).answers
-    assessment = assess(knowledge, answers)
+    answer_file = load_answer_file(str(path), knowledge)
+    answers = answer_file.answers
+    assessment = assess(knowledge, answers, answer_file.version)
     advice = safety_net(assessment)
     for cause in advice.causes:
         for part in cause.why:
@@ -102,8 +104,9 @@ def test_every_shown_why_cites_only_what_was_answered(knowledge: Knowledge, path
 def test_watch_list_names_only_absent_signs_that_raise_the_advice(
     knowledge: Knowledge, path: Path
 ) -> None:
-    answers = load_answer_file(str(path), knowledge).answers
-    assessment = assess(knowledge, answers)
+    answer_file = load_answer_file(str(path), knowledge)
+    answers = answer_file.answers
+    assessment = assess(knowledge, answers, answer_file.version)
     advice = safety_net(assessment)
     fired = {r.id for r in assessment.reasons if r.kind == "warning_sign"}
     for watch in advice.watch:
@@ -148,8 +151,9 @@ def test_the_safety_net_says_what_to_do_how_long_and_when_to_check(
 
 
 def test_urgent_and_emergency_advice_has_no_wait_until_date(knowledge: Knowledge) -> None:
-    answers = load_answer_file(str(EXAMPLES / "emergency.yaml"), knowledge).answers
-    advice = safety_net(assess(knowledge, answers))
+    answer_file = load_answer_file(str(EXAMPLES / "emergency.yaml"), knowledge)
+    answers = answer_file.answers
+    advice = safety_net(assess(knowledge, answers, answer_file.version))
     assert advice.check_days is None
     assert advice.check_again(TODAY) == ""
     assert "Do not drive yourself." in advice.avoid
@@ -158,8 +162,9 @@ def test_urgent_and_emergency_advice_has_no_wait_until_date(knowledge: Knowledge
 def test_report_keeps_everything_and_gains_date_and_versions(knowledge: Knowledge) -> None:
     from backcheck import __version__
 
-    answers = load_answer_file(str(EXAMPLES / "sciatica.yaml"), knowledge).answers
-    report = render_markdown(assess(knowledge, answers), "s.yaml", TODAY)
+    answer_file = load_answer_file(str(EXAMPLES / "sciatica.yaml"), knowledge)
+    answers = answer_file.answers
+    report = render_markdown(assess(knowledge, answers, answer_file.version), "s.yaml", TODAY)
     assert "Date: 2026-12-01" in report
     assert f"backcheck {__version__}" in report
     assert f"knowledge {knowledge.fingerprint}" in report

@@ -112,7 +112,10 @@ def test_not_sure_about_weakness_leaves_the_follow_up_not_assessed(knowledge: Kn
     outcome = simulate(knowledge, full_answers(leg_weakness=None))
     assert outcome.answers["leg_weakness"] is None
     missing = {q.id for q in assess(knowledge, outcome.answers).not_assessed}
-    assert {"leg_weakness", "weakness_progressing"} <= missing
+    # The follow-up hangs on the unanswered question, which is the gap reported (as the
+    # contract's checker counts it); the sign it could set stays "not ruled out".
+    assert "leg_weakness" in missing
+    assert "weakness_progressing" not in missing
 
 
 def test_a_branch_never_waits_on_its_own_or_a_later_step(knowledge: Knowledge) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from backcheck.engine import assess
+from backcheck.engine import assess, rank_conditions
 from backcheck.knowledge.loading import load_knowledge
 from backcheck.knowledge.model import Question, Verdict
 from backcheck.knowledge.rules import AllOf, AnyOf, Match, Not, When, evaluate
@@ -73,7 +73,7 @@ def test_never_an_exception_and_always_the_same_result(answers: dict[str, Any]) 
 @SETTINGS
 @given(answer_sets)
 def test_scores_are_bounded_and_the_ranking_total_and_stable(answers: dict[str, Any]) -> None:
-    ranking = assess(KNOWLEDGE, answers).conditions
+    ranking = rank_conditions(KNOWLEDGE, answers)
     assert sorted(c.id for c in ranking) == sorted(KNOWLEDGE.conditions)
     assert all(0.0 <= c.score <= 1.0 for c in ranking)
     keys = [(-c.score, -KNOWLEDGE.conditions[c.id].prior, c.id) for c in ranking]
@@ -192,7 +192,7 @@ def _reference_ranking(answers: dict[str, Any]) -> list[tuple[str, float, list[t
 @SETTINGS
 @given(answer_sets)
 def test_the_indexed_ranking_equals_the_plain_model(answers: dict[str, Any]) -> None:
-    ranking = assess(KNOWLEDGE, answers).conditions
+    ranking = rank_conditions(KNOWLEDGE, answers)
     mine = [(c.id, c.score, [(x.because, x.weight) for x in c.contributions]) for c in ranking]
     reference = _reference_ranking(answers)
     assert [m[0] for m in mine] == [r[0] for r in reference]
@@ -213,3 +213,25 @@ def test_the_generated_answers_are_answers_the_files_accept(data: st.DataObject)
         value = data.draw(_answer(question))
         parse_answer(question, list(value) if isinstance(value, tuple) else value, fields)
     assert fields.problems == []
+
+
+@SETTINGS
+@given(answer_sets)
+def test_only_conditions_a_fired_serious_sign_points_to_move_ahead(answers: dict[str, Any]) -> None:
+    """The result's ranking is the score ranking with some conditions moved to the front:
+    each one pointed to by a fired urgent or emergency sign and strongly supported."""
+    result = assess(KNOWLEDGE, answers)
+    by_score = [c.id for c in rank_conditions(KNOWLEDGE, answers)]
+    fired = [KNOWLEDGE.warning_signs[r.id] for r in result.reasons if r.kind == "warning_sign"]
+    pointed = {c for s in fired if s.level.rank >= Verdict.URGENT.rank for c in s.points_to}
+    shown = [c.id for c in result.conditions]
+    lifted = [
+        c.id
+        for c in result.conditions
+        if c.id in pointed
+        and sum(x.weight for x in c.contributions) >= KNOWLEDGE.settings.pointed_evidence
+    ]
+    assert shown == lifted + [c for c in by_score if c not in lifted]
+    assert sorted(c.score for c in result.conditions) == sorted(
+        c.score for c in rank_conditions(KNOWLEDGE, answers)
+    )

@@ -73,10 +73,12 @@ def test_unknown_ids_are_refused_with_a_hint(knowledge: Knowledge) -> None:
 
 def test_pending_entries_wait_for_their_condition(knowledge: Knowledge) -> None:
     raw = copy.deepcopy(RAW)
-    raw["conditions"]["kidney_stone"].pop("pending")
-    assert problems(raw, knowledge) == ["conditions.kidney_stone: unknown condition id"]
-    net = build_safety_net(RAW, knowledge, source="net.yaml", strict=True)
-    assert "kidney_stone" not in net.courses  # until the knowledge has it
+    entry = {"course": "It gets better.", "check_days": 7, "source": "NHS"}
+    raw["conditions"]["future_condition"] = dict(entry)
+    assert problems(raw, knowledge) == ["conditions.future_condition: unknown condition id"]
+    raw["conditions"]["future_condition"] = {**entry, "pending": True}
+    net = build_safety_net(raw, knowledge, source="net.yaml", strict=True)
+    assert "future_condition" not in net.courses  # until the knowledge has it
 
 
 @pytest.mark.parametrize(
@@ -137,11 +139,11 @@ def test_another_knowledge_file_uses_the_shipped_net_for_the_ids_it_has(tmp_path
     data = yaml.safe_load(default_knowledge_path().read_text(encoding="utf-8"))
     data["conditions"] = [c for c in data["conditions"] if c["id"] != "shingles"]
     for sign in data["warning_signs"]:
-        if "conditions" in sign:
-            kept = [c for c in sign["conditions"] if c != "shingles"]
-            sign["conditions"] = kept or ["fibromyalgia"]
+        if "points_to" in sign:
+            kept = [c for c in sign["points_to"] if c != "shingles"]
+            sign["points_to"] = kept
             if not kept:
-                sign.pop("conditions")
+                sign.pop("points_to")
     path = tmp_path / "mine.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     knowledge = load_knowledge(path)

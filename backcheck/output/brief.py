@@ -56,17 +56,44 @@ def cause_text(cause: Cause) -> str:
     return f"{head} - {escape(reasons)}" if cause.why else head
 
 
+SCREEN_LINES = 24
+
+
 def render_brief(
     console: Console, result: Result, source: str, today: dt.date, *, more: str = MORE
 ) -> None:
-    """Print the short summary (built as one text, printed at once)."""
-    from rich.markup import escape
-    from rich.panel import Panel
-    from rich.text import Text
+    """Print the short summary: at most SCREEN_LINES lines where it can be (fewer warning
+    signs to watch for are shown when the screen is narrow)."""
+    import io
+
+    from rich.console import Console as Measure
 
     advice = result.safety_net
     if advice is None:
         raise ValueError("the result carries no safety net")
+    watch = len(advice.watch)
+    while watch > 1:
+        probe = Measure(file=io.StringIO(), width=console.width, color_system=None)
+        _print_brief(probe, result, advice, source, today, more, watch)
+        if probe.file.getvalue().count("\n") <= SCREEN_LINES:  # type: ignore[attr-defined]  # StringIO
+            break
+        watch -= 1
+    _print_brief(console, result, advice, source, today, more, watch)
+
+
+def _print_brief(
+    console: Console,
+    result: Result,
+    advice: Advice,
+    source: str,
+    today: dt.date,
+    more: str,
+    watch: int,
+) -> None:
+    from rich.markup import escape
+    from rich.panel import Panel
+    from rich.text import Text
+
     verdict = result.verdict
     if source:
         console.print(f"[dim]{escape(source)}[/dim]", overflow="ellipsis", no_wrap=True)
@@ -100,7 +127,7 @@ def render_brief(
         section("While you wait", [escape(t) for t in advice.meantime[:2]] + helps[1:])
     else:
         section("Meanwhile", helps)
-        section("Watch for", [escape(w.line) for w in advice.watch])
+        section("Watch for", [escape(w.line) for w in advice.watch[:watch]])
     if advice.causes:
         out.append_text(Text.from_markup("[bold]Likely causes[/bold]\n"))
     for number, cause in enumerate(advice.causes, start=1):
@@ -116,5 +143,13 @@ def render_brief(
     )
     if tail:
         console.print(Text(tail), soft_wrap=False)
+    if result.not_asked:
+        checks = ", ".join(q.short.lower() for q in result.not_asked)
+        console.print(
+            escape(
+                f"Checks not made (an older answer file): {checks}. `backcheck ask` makes them."
+            ),
+            overflow="fold",
+        )
     console.print(escape(more), overflow="fold")
     console.print(f"[bold]{escape(verdict_line(result))}[/bold]. Not a diagnosis.")
