@@ -144,12 +144,10 @@ def _print_brief(
     if tail:
         console.print(Text(tail), soft_wrap=False)
     if result.not_asked:
-        checks = ", ".join(q.short.lower() for q in result.not_asked)
+        count = len(result.not_asked)
         console.print(
-            escape(
-                f"Checks not made (an older answer file): {checks}. `backcheck ask` makes them."
-            ),
-            overflow="fold",
+            f"Not checked: {count} newer warning signs (old answer file); run backcheck ask.",
+            markup=False,
         )
     console.print(escape(more), overflow="fold")
     console.print(f"[bold]{escape(verdict_line(result))}[/bold]. Not a diagnosis.")
