@@ -13,6 +13,7 @@ from backcheck.advice import pick_advice
 from backcheck.knowledge.model import (
     Condition,
     Knowledge,
+    PriorGate,
     Question,
     QuestionType,
     Verdict,
@@ -176,13 +177,18 @@ def rank_conditions(knowledge: Knowledge, answers: Answers) -> tuple[ConditionSc
     age = answers.get("age")
     scored = []
     for ci, condition in enumerate(index.conditions):
-        odds = condition.prior / (1 - condition.prior)
+        prior, gate = _gated_prior(condition, answers)
+        odds = prior / (1 - prior)
         if isinstance(age, int):
             for band in condition.age_odds:
                 if band.applies(age):
                     odds *= band.factor
         log_odds = math.log(odds)
         contributions = []
+        if gate is not None:
+            shift = round(_logit(prior) - _logit(condition.prior), 2)
+            given = matched_answers(gate.when, answers)
+            contributions.append(Contribution(gate.because, shift, given))
         for fi in sorted(set(hits[ci])):  # in the knowledge's order, as a reader adds them up
             tested, test, weight, because = index.findings[ci][fi]
             log_odds += weight
@@ -248,6 +254,18 @@ def _index_of(knowledge: Knowledge) -> _Index:
     )
     _last_index = (knowledge, index)
     return index
+
+
+def _gated_prior(condition: Condition, answers: Answers) -> tuple[float, PriorGate | None]:
+    """The prior of the first gate that holds, else the condition's own prior."""
+    for gate in condition.prior_given:
+        if evaluate(gate.when, answers) is True:
+            return gate.prior, gate
+    return condition.prior, None
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1 - p))
 
 
 def _sigmoid(x: float) -> float:

@@ -209,7 +209,10 @@ def test_a_version_1_summary_names_the_checks_not_made(runner: Any) -> None:
     from backcheck.cli.app import app
     from tests.conftest import EXAMPLES
 
-    result = runner.invoke(app, ["run", str(EXAMPLES / "sciatica.yaml")])
+    brief = runner.invoke(app, ["run", str(EXAMPLES / "sciatica.yaml")])
+    assert brief.exit_code == 0, brief.output
+    assert "Not checked: 7 newer warning signs" in brief.stdout
+    result = runner.invoke(app, ["run", "--details", str(EXAMPLES / "sciatica.yaml")])
     assert result.exit_code == 0, result.output
     text = " ".join(result.stdout.split())
     assert "Checks not made" in text

@@ -171,7 +171,9 @@ def _reference_ranking(answers: dict[str, Any]) -> list[tuple[str, float, list[t
 
     rows = []
     for condition in KNOWLEDGE.conditions.values():
-        odds = condition.prior / (1 - condition.prior)
+        gates = [g for g in condition.prior_given if evaluate(g.when, answers) is True]
+        prior = gates[0].prior if gates else condition.prior
+        odds = prior / (1 - prior)
         age = answers.get("age")
         if isinstance(age, int):
             for band in condition.age_odds:
@@ -179,6 +181,11 @@ def _reference_ranking(answers: dict[str, Any]) -> list[tuple[str, float, list[t
                     odds *= band.factor
         log_odds = math.log(odds)
         held = []
+        if gates:
+            base = condition.prior / (1 - condition.prior)
+            held.append(
+                (gates[0].because, round(math.log(prior / (1 - prior)) - math.log(base), 2))
+            )
         for finding in (*condition.findings, *condition.against):
             if evaluate(finding.when, answers) is True:
                 log_odds += finding.weight

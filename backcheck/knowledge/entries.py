@@ -15,6 +15,7 @@ from backcheck.knowledge.model import (
     Condition,
     DoctorTest,
     Finding,
+    PriorGate,
     Trigger,
     Verdict,
     WarningSign,
@@ -153,6 +154,31 @@ class ClinicalEntries:
                 out.append(AgeOdds(float(factor), bounds[0], bounds[1]))
         return tuple(out)
 
+    def prior_gates(self, fields: dict[str, Any], where: str) -> tuple[PriorGate, ...]:
+        """A condition's prior gates: `{when, prior, because}` each."""
+        raw = fields.get("prior_given") or []
+        if not isinstance(raw, list):
+            self.fields.problem(f"{where}.prior_given", "must be a list of gates")
+            return ()
+        out: list[PriorGate] = []
+        for index, item in enumerate(raw):
+            gwhere = f"{where}.prior_given[{index}]"
+            entry = self.fields.entry(item, gwhere, ("when", "prior", "because"), ("source",))
+            if entry is None:
+                continue
+            prior = entry.get("prior")
+            if not is_number(prior) or not 0 < prior < 1:
+                self.fields.problem(
+                    f"{gwhere}.prior", f"{prior!r} must be a number between 0 and 1"
+                )
+                continue
+            test = self.rules.read(entry.get("when"), f"{gwhere}.when")
+            if test is not None:
+                out.append(
+                    PriorGate(test, float(prior), self.fields.text(entry, "because", gwhere))
+                )
+        return tuple(out)
+
     def conditions(
         self,
         raw: Any,
@@ -169,7 +195,9 @@ class ClinicalEntries:
         )  # fmt: skip
         out: dict[str, Condition] = {}
         for where, item in self.fields.entries(raw, "conditions"):
-            fields = self.fields.entry(item, where, required, ("age_odds", "keywords"))
+            fields = self.fields.entry(
+                item, where, required, ("age_odds", "keywords", "prior_given")
+            )
             if fields is None:
                 continue
             cid = self.fields.ident(fields, where, set(out))
@@ -209,6 +237,7 @@ class ClinicalEntries:
                 self_help=self.fields.texts(fields, "self_help", where),
                 see_doctor_when=self.fields.text(fields, "see_doctor_when", where),
                 keywords=self.fields.texts(fields, "keywords", where),
+                prior_given=self.prior_gates(fields, where),
             )
             self.fields.refs(condition.triggers, triggers, f"{where}.triggers", "trigger")
             self.fields.refs(

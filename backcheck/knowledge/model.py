@@ -142,6 +142,14 @@ class AgeOdds(NamedTuple):
         return not (self.below is not None and age >= self.below)
 
 
+class PriorGate(NamedTuple):
+    """Replace a condition's prior when ``when`` holds (a gate, such as being pregnant)."""
+
+    when: When
+    prior: float
+    because: str
+
+
 class Condition(NamedTuple):
     """A possible cause of back symptoms with its scoring weights and reference text."""
 
@@ -165,6 +173,8 @@ class Condition(NamedTuple):
     see_doctor_when: str
     # Symptom words that are not a condition ("numbness", "lumbago") but lead to it in lookup.
     keywords: tuple[str, ...] = ()
+    # Gates tried in order: the first whose test holds replaces ``prior`` (before age odds).
+    prior_given: tuple[PriorGate, ...] = ()
 
 
 class Trigger(NamedTuple):
