@@ -297,13 +297,18 @@ def ask(
     details: bool = typer.Option(
         False, "--details", help="Show everything at the end: reasons, evidence, answers."
     ),
+    output: Format = typer.Option(
+        Format.rich,
+        "--format",
+        "-f",
+        help="The result as rich, json or markdown (the questions stay on the terminal).",
+    ),
 ) -> None:
     """Answer the questions one by one in the terminal, then see the advice and likely causes."""
     from backcheck import prompts
     from backcheck.engine import assess
     from backcheck.files import check_writable
     from backcheck.interview import Interview, run_interview
-    from backcheck.render import render_summary
 
     if not prompts.is_terminal():
         raise InputError(
@@ -313,33 +318,62 @@ def ask(
     if save is not None:
         check_writable(save, force=force)
     knowledge = knowledge_of(ctx)
-    console = stdout_console()
+    # With stdout redirected (`ask > out.txt`), the questions go to the terminal and
+    # only the result goes to stdout.
+    redirected = not prompts.stdout_is_terminal()
+    console = prompts.screen_console() if redirected else stdout_console()
     asker = prompts.TerminalAsker(console, knowledge)
     interview = Interview(knowledge)
     try:
-        outcome = run_interview(interview, asker, asker.after_emergency)
+        with prompts.prompt_session(redirected=redirected):
+            outcome = run_interview(interview, asker, asker.after_emergency)
     except (KeyboardInterrupt, EOFError):
+        console.print()
         if save is not None:
-            console.print()
             prompts.keep_answers(
                 console, save, knowledge, interview.answers, complete=False, force=force
             )
+        else:
+            console.print("Stopped. Nothing was kept: your answers were not saved.", markup=False)
         raise KeyboardInterrupt from None
-    console.print()
-    console.rule("Your summary")
     result = assess(knowledge, outcome.answers)
-    if details:
-        render_summary(console, knowledge, result, outcome.answers, "")
-    else:
-        import datetime as dt
-
-        from backcheck.output.brief import render_brief
-
-        render_brief(console, knowledge, result, outcome.answers, "", dt.date.today())
+    _write_ask_result(knowledge, result, outcome.answers, output, details=details)
     if save is not None:
         prompts.keep_answers(
             console, save, knowledge, outcome.answers, complete=outcome.complete, force=force
         )
+
+
+def _write_ask_result(
+    knowledge: Knowledge, result: Any, answers: Any, output: Format, *, details: bool
+) -> None:
+    """The interview's result on stdout, in the chosen format."""
+    import datetime as dt
+
+    today = dt.date.today()
+    if output == Format.json:
+        from backcheck.render import render_json
+
+        sys.stdout.write(render_json(knowledge, result, "<ask>") + "\n")
+        sys.stdout.flush()
+        return
+    if output == Format.markdown:
+        from backcheck.render import render_markdown
+
+        sys.stdout.write(render_markdown(knowledge, result, answers, "", today))
+        sys.stdout.flush()
+        return
+    console = stdout_console()
+    console.print()
+    console.rule("Your summary")
+    if details:
+        from backcheck.render import render_summary
+
+        render_summary(console, knowledge, result, answers, "")
+    else:
+        from backcheck.output.brief import render_brief
+
+        render_brief(console, knowledge, result, answers, "", today)
 
 
 class EvalFormat(StrEnum):

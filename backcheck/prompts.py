@@ -8,7 +8,8 @@ raises KeyboardInterrupt, which the command turns into exit status 130.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,8 +34,37 @@ CHECKBOX_KEYS = "(↑/↓, Space to tick, Enter when done)"
 
 
 def is_terminal() -> bool:
-    """True when both stdin and stdout are a terminal (tests replace this)."""
-    return sys.stdin.isatty() and sys.stdout.isatty()
+    """True when stdin is a terminal, so keys can be read (tests replace this)."""
+    return sys.stdin.isatty()
+
+
+def stdout_is_terminal() -> bool:
+    """False when stdout is redirected (`ask > out.txt`): the questions then go to the terminal."""
+    return sys.stdout.isatty()
+
+
+def screen_console() -> Console:
+    """A console that writes to the terminal itself (stderr), leaving stdout for the result."""
+    from rich.console import Console
+
+    return Console(file=sys.stderr, highlight=False)
+
+
+@contextmanager
+def prompt_session(*, redirected: bool) -> Iterator[None]:
+    """Draw the prompts on the terminal even when stdout is redirected."""
+    if not redirected:
+        yield
+        return
+    from prompt_toolkit.application import create_app_session, get_app_session
+    from prompt_toolkit.output import DummyOutput, create_output
+
+    current = get_app_session()
+    if isinstance(current._output, DummyOutput):  # a test already chose where prompts go
+        yield
+        return
+    with create_app_session(output=create_output(always_prefer_tty=True)):
+        yield
 
 
 def screen_answers(

@@ -4,6 +4,7 @@ the emergency advice, Ctrl-C, --save and the refusal without a terminal."""
 from __future__ import annotations
 
 import io
+import json
 import stat
 import subprocess
 import sys
@@ -82,6 +83,14 @@ def pt_input() -> Iterator[PipeInput]:
 def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     """Let `ask` run as if stdin and stdout were a terminal."""
     monkeypatch.setattr(prompts, "is_terminal", lambda: True)
+    monkeypatch.setattr(prompts, "stdout_is_terminal", lambda: True)
+
+
+@pytest.fixture
+def redirected(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let `ask` run as if stdin were a terminal and stdout went to a file."""
+    monkeypatch.setattr(prompts, "is_terminal", lambda: True)
+    monkeypatch.setattr(prompts, "stdout_is_terminal", lambda: False)
 
 
 def type_keys(pipe: PipeInput, *keys: str) -> None:
@@ -256,11 +265,36 @@ def test_ctrl_c_exits_130_and_saves_what_was_answered(
 
 
 @pytest.mark.usefixtures("terminal")
-def test_ctrl_c_without_save_exits_130_quietly(runner: CliRunner, pt_input: PipeInput) -> None:
+def test_ctrl_c_without_save_exits_130_and_says_nothing_was_kept(
+    runner: CliRunner, pt_input: PipeInput
+) -> None:
     type_keys(pt_input, BENIGN["sensation"], CTRL_C)
     result = ask(runner)
     assert result.exit_code == 130
     assert "Traceback" not in result.output
+    assert "Nothing was kept" in result.output
+
+
+@pytest.mark.usefixtures("redirected")
+@pytest.mark.parametrize("output", ["json", "markdown", "rich"])
+def test_with_stdout_redirected_only_the_result_goes_to_stdout(
+    runner: CliRunner, pt_input: PipeInput, knowledge: Knowledge, output: str
+) -> None:
+    type_keys(pt_input, *BENIGN.values())
+    result = ask(runner, "--format", output)
+    assert result.exit_code == 0, result.output
+    assert "Question 1 of about" in result.stderr  # the questions stay on the terminal
+    assert "Question 1 of about" not in result.stdout
+    expected = assess(knowledge, BENIGN_ANSWERS)
+    if output == "json":
+        got = json.loads(result.stdout)
+        assert got["verdict"] == expected.verdict.value
+        assert [c["id"] for c in got["conditions"]] == [c.id for c in expected.conditions]
+    elif output == "markdown":
+        assert result.stdout.lstrip().startswith("#")
+        assert "SELF-CARE" in result.stdout.upper()
+    else:
+        assert "VERDICT: SELF-CARE" in result.stdout
 
 
 @pytest.mark.usefixtures("terminal")
@@ -338,8 +372,8 @@ def test_without_a_terminal_ask_points_to_run(runner: CliRunner) -> None:
     assert "backcheck run FILE" in result.stderr
 
 
-@pytest.mark.parametrize(("stdin", "stdout", "ok"), [(1, 1, True), (0, 1, False), (1, 0, False)])
-def test_is_terminal_needs_both_streams(
+@pytest.mark.parametrize(("stdin", "stdout", "ok"), [(1, 1, True), (0, 1, False), (1, 0, True)])
+def test_is_terminal_needs_a_terminal_stdin_only(
     monkeypatch: pytest.MonkeyPatch, stdin: int, stdout: int, ok: bool
 ) -> None:
     class Stream(io.StringIO):
