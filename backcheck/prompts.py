@@ -67,6 +67,13 @@ def prompt_session(*, redirected: bool) -> Iterator[None]:
         yield
 
 
+def escape_markup(text: str) -> str:
+    """Text shown literally by rich."""
+    from rich.markup import escape
+
+    return escape(text)
+
+
 def screen_answers(
     questions: Sequence[Question], ticked: Sequence[str], *, not_sure: bool
 ) -> dict[str, Answer | None]:
@@ -147,7 +154,7 @@ class TerminalAsker:
         if question.type == "yes_no":
             choices: list[Any] = [questionary.Choice("Yes", "yes"), questionary.Choice("No", "no")]
         else:
-            choices = [questionary.Choice(o.label, o.id) for o in question.options]
+            choices = [questionary.Choice(o.label, o.id) for o in prompt.options_of(question)]
         choices += [questionary.Separator(), questionary.Choice("Not sure", NOT_SURE)]
         if prompt.can_go_back:
             choices.append(questionary.Choice("← Back", GO_BACK))
@@ -165,7 +172,8 @@ class TerminalAsker:
         before = prompt.previous.get(question.id)
         ticked = set(before) if isinstance(before, tuple) else set()
         choices: list[Any] = [
-            questionary.Choice(o.label, o.id, checked=o.id in ticked) for o in question.options
+            questionary.Choice(o.label, o.id, checked=o.id in ticked)
+            for o in prompt.options_of(question)
         ]
         choices += [
             questionary.Separator(),
@@ -197,7 +205,7 @@ class TerminalAsker:
                         f"{q.id}:{o.id}",
                         checked=isinstance(before, tuple) and o.id in before,
                     )
-                    for o in q.options
+                    for o in prompt.options_of(q)
                 ]
         answered = [previous.get(q.id, "") for q in prompt.questions]
         choices += [
@@ -212,16 +220,60 @@ class TerminalAsker:
         values = self._checkbox(prompt.step.text, choices, prompt)
         if values is BACK:
             return BACK
-        return screen_answers(prompt.questions, values, not_sure=NOT_SURE in values)
+        if NOT_SURE in values:
+            return self._each_unticked(prompt, values)
+        return screen_answers(prompt.questions, values, not_sure=False)
+
+    def _each_unticked(self, prompt: Prompt, ticked: Sequence[str]) -> StepAnswers:
+        """ "Not sure about some of these": ask each line left unticked on its own."""
+        chosen = set(ticked)
+        self.console.print("Then each line you did not tick, one by one:", markup=False)
+        answers: dict[str, Answer | None] = {}
+        for q in prompt.questions:
+            if q.type == "yes_no":
+                answers[q.id] = "yes" if q.id in chosen else self._yes_no_unsure(q.text, q.help)
+                continue
+            picked = {o.id for o in q.options if f"{q.id}:{o.id}" in chosen}
+            unsure = False
+            for o in prompt.options_of(q):
+                if o.id in picked:
+                    continue
+                reply = self._yes_no_unsure(f"{q.short}: {o.label}?", "")
+                if reply == "yes":
+                    picked.add(o.id)
+                unsure = unsure or reply is None
+            answers[q.id] = (
+                tuple(o.id for o in q.options if o.id in picked) if picked or not unsure else None
+            )
+        return answers
+
+    def _yes_no_unsure(self, message: str, help_text: str) -> str | None:
+        import questionary
+
+        if help_text:
+            self.console.print(f"  [dim]{escape_markup(help_text)}[/dim]")
+        value = questionary.select(
+            message,
+            choices=[
+                questionary.Choice("Yes", "yes"),
+                questionary.Choice("No", "no"),
+                questionary.Choice("Not sure", NOT_SURE),
+            ],
+            instruction=SELECT_KEYS,
+        ).unsafe_ask()
+        return None if value == NOT_SURE else str(value)
 
     def _checkbox(self, message: str, choices: list[Any], prompt: Prompt) -> list[str] | Back:
         import questionary
 
         if prompt.can_go_back:
             choices.append(questionary.Choice("← Back", GO_BACK))
-        values: list[str] = questionary.checkbox(
+        question = questionary.checkbox(
             message, choices=choices, validate=check_ticks, instruction=CHECKBOX_KEYS
-        ).unsafe_ask()
+        )
+        if prompt.can_go_back:
+            _enter_on_back_goes_back(question)
+        values: list[str] = question.unsafe_ask()
         if GO_BACK in values:
             return BACK
         if len(values) > 1:  # questionary shows only "done (N selections)"; say which
@@ -265,6 +317,32 @@ class TerminalAsker:
             instruction=SELECT_KEYS,
         ).unsafe_ask()
         return AfterEmergency(choice)
+
+
+def _enter_on_back_goes_back(question: Any) -> None:
+    """Enter on the "← Back" line of a checkbox goes back at once, without ticking it."""
+    from prompt_toolkit.filters import Condition
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+    from prompt_toolkit.keys import Keys
+    from questionary.prompts.common import InquirerControl
+
+    app = question.application
+    control = next(
+        w.content for w in app.layout.find_all_windows() if isinstance(w.content, InquirerControl)
+    )
+    bindings = KeyBindings()
+
+    @bindings.add(Keys.ControlM, eager=True, filter=Condition(lambda: _pointed(control) == GO_BACK))
+    def _(event: Any) -> None:
+        control.is_answered = True
+        event.app.exit(result=[GO_BACK])
+
+    app.key_bindings = merge_key_bindings([app.key_bindings, bindings])
+
+
+def _pointed(control: Any) -> Any:
+    choice = control.get_pointed_at()
+    return getattr(choice, "value", None)
 
 
 def _default_choice(choices: list[Any], previous: Answers, qid: str) -> Any:

@@ -24,7 +24,7 @@ from backcheck import files, prompts
 from backcheck.answers import load_answer_file
 from backcheck.cli import app
 from backcheck.engine import assess
-from backcheck.interview import BACK, AfterEmergency, Prompt, due_questions
+from backcheck.interview import BACK, AfterEmergency, Prompt, due_questions, shown_options
 from backcheck.knowledge import Knowledge
 from backcheck.prompts import TerminalAsker, check_ticks, parse_age, screen_answers
 from tests.conftest import ROOT, full_answers
@@ -60,7 +60,8 @@ BENIGN = {
     "onset": select(1),  # Gradually
     "duration": select(1),  # 1 to 7 days
     "course": select(0),  # Getting better
-    "worse_better": checkbox(2, 10),  # Bending or twisting; Rest (after 10 "worse" options)
+    # Bending or twisting; Rest (after 9 "worse" options: "Around my period" is hidden for male)
+    "worse_better": checkbox(2, 9),
     "triggers": checkbox(0),  # Heavy lifting
     "impact": select(0),  # Mildly
 }
@@ -526,10 +527,15 @@ RED_FLAG_SCREEN = ("bladder_bowel", "saddle_numbness", "leg_weakness", "walking_
     [
         (checkbox(2, 3), {"leg_weakness": "yes", "walking_balance": "yes"}),  # others: no
         (checkbox(8), {}),  # None of these: every one no
-        (checkbox(0, 9), {"bladder_bowel": "yes", "else": None}),  # Not sure about the rest
-        (checkbox(9), {"else": None}),
+        # "Not sure about some of these": each unticked line is asked on its own
+        (checkbox(0, 9) + select(2) * 7, {"bladder_bowel": "yes", "else": None}),
+        (
+            checkbox(9) + select(0) + select(1) + select(2) * 6,
+            {"bladder_bowel": "yes", "saddle_numbness": "no", "else": None},
+        ),
         (ENTER + checkbox(8), {}),  # nothing ticked is refused
         (checkbox(10), BACK),
+        (DOWN * 10 + ENTER, BACK),  # Enter on "← Back" goes back without ticking it
     ],
 )
 def test_red_flag_screen_is_one_checkbox(
@@ -548,14 +554,24 @@ def test_red_flag_screen_is_one_checkbox(
 
 def test_a_screen_with_multi_questions(pt_input: PipeInput, knowledge: Knowledge) -> None:
     ask_step, _ = asker(knowledge)
-    type_keys(pt_input, checkbox(1, 11), checkbox(24), checkbox(11, 24))
+    n_other = len(knowledge.questions["other_symptoms"].options)
+    n_history = len(knowledge.questions["history"].options)
+    not_sure = n_other + n_history + 1
+    type_keys(
+        pt_input,
+        checkbox(1, 11),
+        # Not sure: every option asked on its own; the first "other symptom" is a yes
+        checkbox(not_sure) + select(0) + select(2) * (n_other - 1) + select(1) * n_history,
+        # cancer ticked, not sure about the rest: the other symptoms all no, history unsure
+        checkbox(11, not_sure) + select(1) * n_other + select(2) * (n_history - 1),
+    )
     prompt = prompt_for(knowledge, "background")
     assert ask_step(prompt) == {
         "other_symptoms": ("widespread_pain_fatigue",),
         "history": ("cancer",),
     }
-    assert ask_step(prompt) == {"other_symptoms": None, "history": None}  # Not sure
-    assert ask_step(prompt) == {"other_symptoms": None, "history": ("cancer",)}  # and not sure
+    assert ask_step(prompt) == {"other_symptoms": ("rash_or_blisters",), "history": ()}
+    assert ask_step(prompt) == {"other_symptoms": (), "history": ("cancer",)}
 
 
 def test_screen_answers_and_tick_rules(knowledge: Knowledge) -> None:
@@ -597,3 +613,38 @@ def test_due_questions_feed_the_screen(knowledge: Knowledge) -> None:
     step = next(s for s in knowledge.interview if s.id == "red_flags")
     due = due_questions(knowledge, step, {"fever": "no"})
     assert "fever" not in [q.id for q in due]
+
+
+# --- options that cannot apply are hidden -------------------------------------------------
+
+
+def test_an_option_that_cannot_apply_is_hidden(pt_input: PipeInput, knowledge: Knowledge) -> None:
+    ask_step, _ = asker(knowledge)
+    # the 10th line is "Around my period" for a woman; for a man that option is hidden and
+    # the 10th line is the first of "better with" (Rest)
+    type_keys(pt_input, checkbox(9), checkbox(9))
+    for sex, expected in (("female", ("periods",)), ("male", ())):
+        prompt = prompt_for(knowledge, "worse_better")
+        prompt = Prompt(prompt.step, prompt.questions, 9, 15, {}, {"sex": sex})
+        reply = ask_step(prompt)
+        assert reply["worse_with"] == expected, sex
+        assert reply["better_with"] == (() if expected else ("rest",)), sex
+    # unknown sex hides nothing
+    shown = shown_options(knowledge.questions["worse_with"], {"sex": None})
+    assert "periods" in [o.id for o in shown]
+
+
+def test_shown_if_is_checked_at_load(knowledge: Knowledge, tmp_path: Path) -> None:
+    from backcheck.errors import KnowledgeError
+    from backcheck.loading import build_knowledge
+
+    raw = yaml.safe_load((ROOT / "data" / "knowledge.yaml").read_text(encoding="utf-8"))
+    worse = next(q for q in raw["questions"] if q["id"] == "worse_with")
+    worse["options"][0]["shown_if"] = {"sexx": "male"}
+    worse["options"][1]["shown_if"] = {"worse_with": "cold"}
+    with pytest.raises(KnowledgeError) as caught:
+        build_knowledge(raw, source="k.yaml")
+    text = str(caught.value)
+    assert "options[0].shown_if" in text
+    assert "sexx" in text
+    assert "options[1].shown_if: may test only other questions" in text
