@@ -325,7 +325,7 @@ def ask(
     asker = prompts.TerminalAsker(console, knowledge)
     interview = Interview(knowledge)
     try:
-        with prompts.prompt_session(redirected=redirected):
+        with prompts.stop_on_signals(), prompts.prompt_session(redirected=redirected):
             outcome = run_interview(interview, asker, asker.after_emergency)
     except (KeyboardInterrupt, EOFError):
         console.print()

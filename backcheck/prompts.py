@@ -50,6 +50,30 @@ def screen_console() -> Console:
     return Console(file=sys.stderr, highlight=False)
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP during the interview: handled like Ctrl-C (answers kept with --save)."""
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into Stopped while the interview runs, then restore the handlers.
+
+    The exception unwinds through prompt_toolkit, which puts the terminal back as it was.
+    """
+    import signal
+
+    def stop(signum: int, _frame: object) -> None:
+        raise Stopped(signal.Signals(signum).name)
+
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    before = {sig: signal.signal(sig, stop) for sig in wanted}
+    try:
+        yield
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
+
+
 @contextmanager
 def prompt_session(*, redirected: bool) -> Iterator[None]:
     """Draw the prompts on the terminal even when stdout is redirected."""
@@ -111,7 +135,8 @@ def parse_age(text: str, question: Question, *, can_go_back: bool) -> int | Back
         return BACK
     low, high = question.min or 0, question.max if question.max is not None else 150
     back = " (or b to go back)" if can_go_back else ""
-    age = int(value) if value.isascii() and value.isdigit() else None
+    # a long paste is refused before int() (which refuses over 4,300 digits with an error)
+    age = int(value) if len(value) <= 3 and value.isascii() and value.isdigit() else None
     if age is None or not low <= age <= high:
         return f"Type your age in whole years, {low} to {high}{back}."
     return age
@@ -159,9 +184,11 @@ class TerminalAsker:
         if prompt.can_go_back:
             choices.append(questionary.Choice("← Back", GO_BACK))
         default = _default_choice(choices, prompt.previous, question.id)
-        value = questionary.select(
-            question.text, choices=choices, default=default, instruction=SELECT_KEYS
-        ).unsafe_ask()
+        value = _ask(
+            questionary.select(
+                question.text, choices=choices, default=default, instruction=SELECT_KEYS
+            )
+        )
         if value == GO_BACK:
             return BACK
         return None if value == NOT_SURE else str(value)
@@ -252,15 +279,17 @@ class TerminalAsker:
 
         if help_text:
             self.console.print(f"  [dim]{escape_markup(help_text)}[/dim]")
-        value = questionary.select(
-            message,
-            choices=[
-                questionary.Choice("Yes", "yes"),
-                questionary.Choice("No", "no"),
-                questionary.Choice("Not sure", NOT_SURE),
-            ],
-            instruction=SELECT_KEYS,
-        ).unsafe_ask()
+        value = _ask(
+            questionary.select(
+                message,
+                choices=[
+                    questionary.Choice("Yes", "yes"),
+                    questionary.Choice("No", "no"),
+                    questionary.Choice("Not sure", NOT_SURE),
+                ],
+                instruction=SELECT_KEYS,
+            )
+        )
         return None if value == NOT_SURE else str(value)
 
     def _checkbox(self, message: str, choices: list[Any], prompt: Prompt) -> list[str] | Back:
@@ -273,7 +302,7 @@ class TerminalAsker:
         )
         if prompt.can_go_back:
             _enter_on_back_goes_back(question)
-        values: list[str] = question.unsafe_ask()
+        values: list[str] = _ask(question)
         if GO_BACK in values:
             return BACK
         if len(values) > 1:  # questionary shows only "done (N selections)"; say which
@@ -290,12 +319,14 @@ class TerminalAsker:
 
         before = prompt.previous.get(question.id)
         hint = "(years; b to go back)" if prompt.can_go_back else "(years)"
-        text = questionary.text(
-            question.text,
-            default="" if before is None else str(before),
-            validate=validate,
-            instruction=hint,
-        ).unsafe_ask()
+        text = _ask(
+            questionary.text(
+                question.text,
+                default="" if before is None else str(before),
+                validate=validate,
+                instruction=hint,
+            )
+        )
         parsed = parse_age(str(text), question, can_go_back=prompt.can_go_back)
         assert not isinstance(parsed, str)  # the prompt's validation let only these through
         return parsed
@@ -305,18 +336,36 @@ class TerminalAsker:
         import questionary
 
         show_emergency(self.console, self.knowledge, assessment)
-        choice = questionary.select(
-            "What would you like to do now?",
-            choices=[
-                questionary.Choice("Stop here and see the summary of my answers", "stop"),
-                questionary.Choice(
-                    "Finish the questions (a fuller summary to show the doctor)", "finish"
-                ),
-                questionary.Choice("← Back: I chose a wrong answer", "back"),
-            ],
-            instruction=SELECT_KEYS,
-        ).unsafe_ask()
+        choice = _ask(
+            questionary.select(
+                "What would you like to do now?",
+                choices=[
+                    questionary.Choice("Stop here and see the summary of my answers", "stop"),
+                    questionary.Choice(
+                        "Finish the questions (a fuller summary to show the doctor)", "finish"
+                    ),
+                    questionary.Choice("← Back: I chose a wrong answer", "back"),
+                ],
+                instruction=SELECT_KEYS,
+            )
+        )
         return AfterEmergency(choice)
+
+
+def _ask(question: Any) -> Any:
+    """Ask a questionary prompt; Ctrl-D stops like Ctrl-C (EOFError) on every kind of prompt."""
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+    from prompt_toolkit.keys import Keys
+
+    bindings = KeyBindings()
+
+    @bindings.add(Keys.ControlD, eager=True)
+    def _(event: Any) -> None:
+        event.app.exit(exception=EOFError())
+
+    app = question.application
+    app.key_bindings = merge_key_bindings([app.key_bindings, bindings])
+    return question.unsafe_ask()
 
 
 def _enter_on_back_goes_back(question: Any) -> None:

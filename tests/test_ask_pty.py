@@ -108,3 +108,112 @@ def test_ctrl_c_in_a_terminal_exits_130_and_keeps_the_answers(tmp_path: Path) ->
     assert "Traceback" not in screen.getvalue()
     data = yaml.safe_load(saved.read_text(encoding="utf-8"))
     assert data == {"version": 2, "answers": {"sensation": ["tingling"]}, "complete": False}
+
+
+def to_age(child: pexpect.spawn) -> None:
+    """Answer up to the age prompt, as a person with no warning sign."""
+    answer(child, "What do you feel in your back?", DOWN * 3, SPACE, ENTER)
+    answer(child, "Where in your back is it?", DOWN * 2, SPACE, ENTER)
+    answer(child, "Does it spread anywhere?", ENTER)
+    answer(child, "Do you have any of these right now?", DOWN * 8 + SPACE + ENTER)
+    answer(child, "anywhere in the body?", DOWN * 6, SPACE, ENTER)
+    answer(child, "Was your back hurt recently", ENTER)
+    child.expect_exact("How old are you?")
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
+def test_a_signal_keeps_the_answers_so_far(tmp_path: Path, signame: str) -> None:
+    import signal
+
+    saved = tmp_path / "me.yaml"
+    child, screen = spawn("--save", str(saved))
+    try:
+        answer(child, "What do you feel in your back?", SPACE, ENTER)
+        child.expect_exact("Where in your back is it?")
+        child.kill(getattr(signal, signame))
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 130, screen.getvalue()[-2000:]
+    assert "Traceback" not in screen.getvalue()
+    data = yaml.safe_load(saved.read_text(encoding="utf-8"))
+    assert data == {"version": 2, "answers": {"sensation": ["tingling"]}, "complete": False}
+
+
+@pytest.mark.parametrize("where", ["checkbox", "select", "age"])
+def test_ctrl_d_stops_like_ctrl_c(tmp_path: Path, where: str) -> None:
+    saved = tmp_path / "me.yaml"
+    child, screen = spawn("--save", str(saved))
+    try:
+        if where == "checkbox":
+            answer(child, "What do you feel in your back?", "\x04")
+        elif where == "select":
+            answer(child, "What do you feel in your back?", SPACE, ENTER)
+            answer(child, "Where in your back is it?", SPACE, ENTER)
+            answer(child, "Does it spread anywhere?", "\x04")
+        else:
+            to_age(child)
+            child.send("\x04")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 130, screen.getvalue()[-2000:]
+    assert "Traceback" not in screen.getvalue()
+    assert yaml.safe_load(saved.read_text(encoding="utf-8"))["complete"] is False
+
+
+def test_a_huge_paste_into_the_age_is_refused_and_asked_again() -> None:
+    child, screen = spawn()
+    try:
+        to_age(child)
+        child.send("9" * 10_000 + ENTER)
+        child.expect_exact("Type your age in whole years", timeout=30)
+        child.sendcontrol("u")  # clear the line (prompt_toolkit: kill to start of line)
+        child.send("\x7f" * 10 + CTRL_C)
+        child.expect(pexpect.EOF, timeout=30)
+    finally:
+        child.close()
+    assert "Traceback" not in screen.getvalue()
+    assert child.exitstatus == 130
+
+
+def test_ctrl_c_without_save_says_nothing_was_kept() -> None:
+    child, screen = spawn()
+    try:
+        answer(child, "What do you feel in your back?", SPACE, ENTER)
+        answer(child, "Where in your back is it?", CTRL_C)
+        child.expect_exact("Nothing was kept")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 130
+
+
+def test_with_stdout_redirected_the_questions_stay_on_the_terminal(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "NO_COLOR": "1", "TERM": "xterm"}
+    env.pop("TTY_COMPATIBLE", None)
+    command = f"{sys.executable} -m backcheck ask --format json > {out}"
+    child = pexpect.spawn(
+        "/bin/sh",
+        ["-c", command],
+        cwd=str(ROOT),
+        env=env,
+        encoding="utf-8",
+        timeout=15,
+        dimensions=(40, 100),
+    )
+    try:
+        answer(child, "What do you feel in your back?", SPACE, ENTER)
+        answer(child, "Where in your back is it?", SPACE, ENTER)
+        answer(child, "Does it spread anywhere?", ENTER)
+        answer(child, "Do you have any of these right now?", SPACE, ENTER)  # bladder or bowel
+        answer(child, "What would you like to do now?", ENTER)  # stop here
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0
+    import json
+
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["verdict"] == "emergency"
