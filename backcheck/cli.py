@@ -303,6 +303,11 @@ def ask(
         "-f",
         help="The result as rich, json or markdown (the questions stay on the terminal).",
     ),
+    plain: bool = typer.Option(
+        False,
+        "--plain",
+        help="Numbered questions answered by typing, top to bottom, no colour (screen readers).",
+    ),
 ) -> None:
     """Answer the questions one by one in the terminal, then see the advice and likely causes."""
     from backcheck import prompts
@@ -321,11 +326,21 @@ def ask(
     # With stdout redirected (`ask > out.txt`), the questions go to the terminal and
     # only the result goes to stdout.
     redirected = not prompts.stdout_is_terminal()
-    console = prompts.screen_console() if redirected else stdout_console()
-    asker = prompts.TerminalAsker(console, knowledge)
+    plain = prompts.wants_plain(plain)
+    problem = prompts.check_encoding(knowledge, sys.stderr if redirected else sys.stdout)
+    if problem is not None:
+        raise InputError(problem)
+    console = prompts.screen_console(plain=plain) if redirected else stdout_console()
+    asker: Any = (
+        prompts.PlainAsker(knowledge, sys.stderr if redirected else sys.stdout)
+        if plain
+        else prompts.TerminalAsker(console, knowledge)
+    )
+    if plain and output == Format.rich:
+        output = Format.markdown  # plain text top to bottom: no boxes or colour
     interview = Interview(knowledge)
     try:
-        with prompts.stop_on_signals(), prompts.prompt_session(redirected=redirected):
+        with prompts.stop_on_signals(), prompts.prompt_session(redirected=redirected and not plain):
             outcome = run_interview(interview, asker, asker.after_emergency)
     except (KeyboardInterrupt, EOFError):
         console.print()

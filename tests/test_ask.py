@@ -648,3 +648,70 @@ def test_shown_if_is_checked_at_load(knowledge: Knowledge, tmp_path: Path) -> No
     assert "options[0].shown_if" in text
     assert "sexx" in text
     assert "options[1].shown_if: may test only other questions" in text
+
+
+# --- --plain: numbered lists answered by typing -------------------------------------------------
+
+PLAIN = ["4", "3", "1", "0", "0", "1", "35", "2", "0", "2", "2", "1", "3 10", "1", "1"]
+
+
+@pytest.mark.usefixtures("terminal")
+def test_plain_interview_by_numbers(
+    runner: CliRunner, tmp_path: Path, knowledge: Knowledge
+) -> None:
+    saved = tmp_path / "me.yaml"
+    typed = [*PLAIN[:6], "forty", *PLAIN[6:]]  # a wrong age is asked again
+    result = runner.invoke(app, ["ask", "--plain", "--save", str(saved)], input="\n".join(typed))
+    assert result.exit_code == 0, result.output
+    assert load_answer_file(str(saved), knowledge).answers == BENIGN_ANSWERS
+    out = result.stdout
+    assert "\x1b" not in out  # no colour or cursor movement
+    assert not set("│╭╮╰╯─━┃") & set(out)  # no boxes
+    assert "  1. No, it stays where it is" in out
+    assert "Type your age in whole years" in out
+    assert "SELF-CARE" in out.upper()
+
+
+@pytest.mark.usefixtures("terminal")
+def test_plain_is_automatic_with_term_dumb(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TERM", "dumb")
+    result = runner.invoke(app, ["ask"], input="\n".join(PLAIN))
+    assert result.exit_code == 0, result.output
+    assert "Question 15 of about 15" in result.stdout
+    assert "  0. None of these" in result.stdout
+
+
+@pytest.mark.usefixtures("terminal")
+def test_plain_not_sure_asks_each_unticked_line(runner: CliRunner, tmp_path: Path) -> None:
+    saved = tmp_path / "me.yaml"
+    # red flags: line 1 ticked, "?" for the rest: line 2 yes, others not sure, then stop
+    typed = [*PLAIN[:3], "1 ?", "1", *["?"] * 6, "1"]
+    result = runner.invoke(app, ["ask", "--plain", "--save", str(saved)], input="\n".join(typed))
+    assert result.exit_code == 0, result.output
+    answers = yaml.safe_load(saved.read_text(encoding="utf-8"))["answers"]
+    assert answers["bladder_bowel"] == "yes"
+    assert answers["saddle_numbness"] == "yes"
+    assert answers["leg_weakness"] is None
+
+
+@pytest.mark.usefixtures("terminal")
+def test_plain_end_of_input_is_like_ctrl_c(runner: CliRunner, tmp_path: Path) -> None:
+    saved = tmp_path / "me.yaml"
+    result = runner.invoke(app, ["ask", "--plain", "--save", str(saved)], input="4\n")
+    assert result.exit_code == 130
+    data = yaml.safe_load(saved.read_text(encoding="utf-8"))
+    assert data == {"version": 2, "answers": {"sensation": ["pain"]}, "complete": False}
+
+
+def test_an_encoding_that_cannot_show_the_questions_stops_before_asking(
+    knowledge: Knowledge,
+) -> None:
+    class Ascii(io.StringIO):
+        encoding = "ascii"
+
+    problem = prompts.check_encoding(knowledge, Ascii())
+    assert problem is not None
+    assert "LANG=C.UTF-8" in problem
+    assert prompts.check_encoding(knowledge, io.TextIOWrapper(io.BytesIO(), "utf-8")) is None

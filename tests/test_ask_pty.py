@@ -178,7 +178,7 @@ def test_a_huge_paste_into_the_age_is_refused_and_asked_again() -> None:
 
 
 def test_ctrl_c_without_save_says_nothing_was_kept() -> None:
-    child, screen = spawn()
+    child, _ = spawn()
     try:
         answer(child, "What do you feel in your back?", SPACE, ENTER)
         answer(child, "Where in your back is it?", CTRL_C)
@@ -217,3 +217,43 @@ def test_with_stdout_redirected_the_questions_stay_on_the_terminal(tmp_path: Pat
 
     result = json.loads(out.read_text(encoding="utf-8"))
     assert result["verdict"] == "emergency"
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "ascii"])
+def test_a_terminal_that_is_not_utf8_gets_one_line_before_any_question(encoding: str) -> None:
+    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "PYTHONIOENCODING": encoding, "LANG": "C"}
+    env.pop("TTY_COMPATIBLE", None)
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "backcheck", "ask"],
+        cwd=str(ROOT),
+        env=env,
+        encoding="latin-1",
+        timeout=15,
+    )
+    screen = child.read()
+    child.close()
+    assert child.exitstatus == 2
+    lines = [line for line in screen.splitlines() if line.strip()]
+    assert len(lines) == 1, screen
+    assert lines[0].startswith("error:")
+    assert "UTF-8" in lines[0]
+
+
+def test_plain_in_a_real_terminal(tmp_path: Path) -> None:
+    saved = tmp_path / "me.yaml"
+    child, screen = spawn("--plain", "--save", str(saved))
+    try:
+        for reply in ["4", "3", "1", "0", "0", "1", "35", "2", "0", "2", "2", "1", "3 10", "1"]:
+            child.expect_exact("> ")
+            child.sendline(reply)
+        child.expect_exact("> ")
+        child.sendline("1")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0, screen.getvalue()[-2000:]
+    assert "\x1b[" not in screen.getvalue()  # no colour or cursor movement
+    answers = yaml.safe_load(saved.read_text(encoding="utf-8"))["answers"]
+    expected = {k: list(v) if isinstance(v, tuple) else v for k, v in full_answers().items()}
+    assert answers == expected
