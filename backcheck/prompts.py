@@ -221,9 +221,8 @@ class TerminalAsker:
             if q.type == "yes_no":
                 if index > 0 and prompt.questions[index - 1].type != "yes_no":
                     choices.append(questionary.Separator())
-                choices.append(
-                    questionary.Choice(q.text, q.id, checked=before == "yes", description=q.help)
-                )
+                # the short name in the list; its plain-words meaning is printed above
+                choices.append(questionary.Choice(q.short, q.id, checked=before == "yes"))
             else:
                 choices.append(questionary.Separator(f"── {q.short} ──"))
                 choices += [
@@ -234,6 +233,7 @@ class TerminalAsker:
                     )
                     for o in prompt.options_of(q)
                 ]
+        self._meanings(prompt)
         answered = [previous.get(q.id, "") for q in prompt.questions]
         choices += [
             questionary.Separator(),
@@ -250,6 +250,14 @@ class TerminalAsker:
         if NOT_SURE in values:
             return self._each_unticked(prompt, values)
         return screen_answers(prompt.questions, values, not_sure=False)
+
+    def _meanings(self, prompt: Prompt) -> None:
+        """What each yes/no line of a screen means, all visible at once (wrapped, never cut)."""
+        lines = [q for q in prompt.questions if q.type == "yes_no"]
+        for q in lines:
+            self.console.print(
+                f"  [bold]{escape_markup(q.short)}[/bold]: [dim]{escape_markup(q.help)}[/dim]"
+            )
 
     def _each_unticked(self, prompt: Prompt, ticked: Sequence[str]) -> StepAnswers:
         """ "Not sure about some of these": ask each line left unticked on its own."""

@@ -715,3 +715,20 @@ def test_an_encoding_that_cannot_show_the_questions_stops_before_asking(
     assert problem is not None
     assert "LANG=C.UTF-8" in problem
     assert prompts.check_encoding(knowledge, io.TextIOWrapper(io.BytesIO(), "utf-8")) is None
+
+
+@pytest.mark.parametrize("width", [60, 80])
+def test_a_warning_sign_screen_shows_every_meaning_and_fits(
+    pt_input: PipeInput, knowledge: Knowledge, width: int
+) -> None:
+    out = io.StringIO()
+    ask_step = TerminalAsker(Console(file=out, width=width), knowledge)
+    type_keys(pt_input, checkbox(8))
+    prompt = prompt_for(knowledge, "red_flags", number=5)
+    ask_step(prompt)
+    text = out.getvalue()
+    assert all(len(line) <= width for line in text.splitlines())
+    for q in prompt.questions:  # the plain-words meaning of every line, without moving
+        assert flat(q.help) in flat(text), q.id
+    # the list itself: each line is the short name (pointer, tick box and name fit in 60)
+    assert all(len(q.short) + 6 <= 60 for q in prompt.questions)
