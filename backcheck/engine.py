@@ -1,7 +1,9 @@
 """Scoring and triage: answers in, a self-contained result out. Pure and deterministic.
 
-Ranking ties are broken by a documented key: a higher score first, then the higher prior
-(the more common condition), then the condition id in alphabetical order.
+Ranking ties (scores equal to 12 decimal places) are broken by a documented key: a higher
+score first, then the higher prior (the more common condition), then the condition id in
+alphabetical order. Conditions that a fired urgent or emergency sign points to, and that the
+answers strongly support, are then moved to the front (see ``_pointed_first``).
 """
 
 from __future__ import annotations
@@ -208,7 +210,8 @@ def rank_conditions(knowledge: Knowledge, answers: Answers) -> tuple[ConditionSc
             condition.self_help,
         )
         scored.append((item, condition))
-    scored.sort(key=lambda pair: (-pair[0].score, -pair[1].prior, pair[1].id))
+    # Scores equal to 12 places are a tie (sums in another order differ in the last bit).
+    scored.sort(key=lambda pair: (-round(pair[0].score, 12), -pair[1].prior, pair[1].id))
     return tuple(item for item, _ in scored)
 
 

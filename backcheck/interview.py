@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from backcheck.engine import assess
-from backcheck.knowledge.model import Knowledge, Question, Step, Verdict
+from backcheck.knowledge.model import Knowledge, Option, Question, Step, Verdict
 from backcheck.knowledge.rules import Answer, Answers, evaluate, questions_in
 from backcheck.result import Result
 
@@ -45,15 +45,29 @@ class Prompt:
     number: int  # 1 for the first prompt
     total: int  # prompts so far plus the steps that may still come (an upper bound)
     previous: Answers  # this step's answers before the person went back, to pre-select
+    known: Answers = field(default_factory=dict)  # every answer given before this step
 
     @property
     def can_go_back(self) -> bool:
         """False on the first prompt."""
         return self.number > 1
 
+    def options_of(self, question: Question) -> tuple[Option, ...]:
+        """The question's options to show: those whose ``shown_if`` is not false."""
+        return shown_options(question, self.known)
+
 
 Ask = Callable[[Prompt], StepAnswers | Back]
 Warn = Callable[[Result], AfterEmergency]
+
+
+def shown_options(question: Question, answers: Answers) -> tuple[Option, ...]:
+    """Options that can apply to the person; an unknown answer hides nothing."""
+    return tuple(
+        o
+        for o in question.options
+        if o.shown_if is None or evaluate(o.shown_if, answers) is not False
+    )
 
 
 def is_due(question: Question, answers: Answers) -> bool:
@@ -139,6 +153,7 @@ class Interview:
             number=len(self.done) + 1,
             total=len(self.done) + steps_left(self.knowledge, answers, self.asked),
             previous=self._undone.get(step.id, {}),
+            known=answers,
         )
 
     def record(self, prompt: Prompt, answers: StepAnswers) -> None:

@@ -73,6 +73,19 @@ def render_rich(
         render_brief(console, result, source, today)
 
 
+def write_text(sink: TextIO, result: Result, source: str, fmt: Format, today: dt.date) -> None:
+    """One result as a JSON line or a Markdown report."""
+    if fmt == Format.JSON:
+        from backcheck.output.jsonout import to_json_line
+
+        sink.write(to_json_line(result, source) + "\n")
+    else:
+        from backcheck.output.markdown import render_markdown
+
+        sink.write(render_markdown(result, source, today))
+    sink.flush()
+
+
 def run_files(
     knowledge: Knowledge,
     files: list[str],

@@ -1,16 +1,18 @@
 """How long is `backcheck ask`? Replays each vignette's answers through the interview flow.
 
-    python benchmarks/interview_length.py [DIR ...]   (default: ../shared/vignettes)
+    python benchmarks/interview_length.py [--dir DIR ...] [DIR ...]
+        (default: ../shared/vignettes-v2; --dir may be given several times)
 
 Prints the median and longest interview in prompts (a screen of several questions is
 one prompt), the figures per expected verdict, and for each emergency vignette the
-prompt whose answer brought up the emergency advice. Targets (issue): median at most
-14 prompts; every emergency vignette reaches the advice within its first 8 prompts.
+prompt whose answer brought up the emergency advice. Targets: median at most
+15 prompts; every emergency vignette reaches the advice within its first 6 prompts.
 Exits 1 when a target is missed.
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import sys
 from pathlib import Path
@@ -20,15 +22,19 @@ from backcheck.interview import simulate
 from backcheck.knowledge.loading import load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DIR = ROOT.parent / "shared" / "vignettes"
-MEDIAN_TARGET = 14
-EMERGENCY_TARGET = 8
+DEFAULT_DIR = ROOT.parent / "shared" / "vignettes-v2"
+MEDIAN_TARGET = 15
+EMERGENCY_TARGET = 6
 
 
 def main(argv: list[str]) -> int:
     """Print the figures; 1 when a target is missed."""
+    parser = argparse.ArgumentParser(description="Interview length over vignette folders.")
+    parser.add_argument("--dir", action="append", default=[], metavar="DIR", help="a folder")
+    parser.add_argument("dirs", nargs="*", metavar="DIR", help="more folders")
+    args = parser.parse_args(argv)
     knowledge = load_knowledge()
-    dirs = [Path(a) for a in argv] or [DEFAULT_DIR]
+    dirs = [Path(a) for a in [*args.dir, *args.dirs]] or [DEFAULT_DIR]
     paths = sorted(p for d in dirs for p in sorted(d.glob("*.y*ml")))
     lengths: dict[str, list[int]] = {}
     emergencies: list[tuple[str, int | None]] = []

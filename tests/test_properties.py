@@ -76,7 +76,7 @@ def test_scores_are_bounded_and_the_ranking_total_and_stable(answers: dict[str, 
     ranking = rank_conditions(KNOWLEDGE, answers)
     assert sorted(c.id for c in ranking) == sorted(KNOWLEDGE.conditions)
     assert all(0.0 <= c.score <= 1.0 for c in ranking)
-    keys = [(-c.score, -KNOWLEDGE.conditions[c.id].prior, c.id) for c in ranking]
+    keys = [(-round(c.score, 12), -KNOWLEDGE.conditions[c.id].prior, c.id) for c in ranking]
     assert keys == sorted(keys)
 
 
@@ -192,7 +192,7 @@ def _reference_ranking(answers: dict[str, Any]) -> list[tuple[str, float, list[t
                 held.append((finding.because, finding.weight))
         held.sort(key=lambda pair: -abs(pair[1]))
         rows.append((condition, 1 / (1 + math.exp(-log_odds)), held))
-    rows.sort(key=lambda r: (-r[1], -r[0].prior, r[0].id))
+    rows.sort(key=lambda r: (-round(r[1], 12), -r[0].prior, r[0].id))
     return [(c.id, score, held) for c, score, held in rows]
 
 

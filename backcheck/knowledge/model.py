@@ -51,6 +51,9 @@ class Option(NamedTuple):
 
     id: str
     label: str
+    # Shown in the interview only when this test on earlier answers is not false
+    # (an unknown answer shows it: nothing is hidden on a guess).
+    shown_if: When | None = None
 
     @property
     def short(self) -> str:

@@ -22,7 +22,7 @@ from backcheck.knowledge.model import (
     Verdict,
     VerdictInfo,
 )
-from backcheck.knowledge.rules import RESERVED, RuleReader
+from backcheck.knowledge.rules import RESERVED, RuleReader, questions_in
 from backcheck.suggest import did_you_mean
 
 # The top-level sections; True marks the required ones.
@@ -234,7 +234,7 @@ class _Builder:
         out = []
         for index, item in enumerate(raw):
             owhere = f"{where}.options[{index}]"
-            opt = self.fields.entry(item, owhere, ("id", "label"))
+            opt = self.fields.entry(item, owhere, ("id", "label"), ("shown_if",))
             if opt is not None:
                 out.append(
                     Option(
@@ -244,13 +244,30 @@ class _Builder:
         return tuple(out)
 
     def question_branches(self, raw: Any) -> None:
-        """Parse `asked_if` once every question is known (it may name later ones)."""
+        """Parse `asked_if` and options' `shown_if` once every question is known."""
         for where, item in self.fields.entries(raw, "questions"):
             qid = item.get("id") if isinstance(item, dict) else None
-            if isinstance(qid, str) and "asked_if" in item and qid in self.questions:
+            if not isinstance(qid, str) or qid not in self.questions:
+                continue
+            if "asked_if" in item:
                 test = self.rules.read(item["asked_if"], f"{where}.asked_if")
-                q = self.questions[item["id"]]
+                q = self.questions[qid]
                 self.questions[q.id] = q._replace(asked_if=test)
+            raw_options = item.get("options")
+            q = self.questions[qid]
+            if not isinstance(raw_options, list) or len(raw_options) != len(q.options):
+                continue
+            options = list(q.options)
+            for index, opt in enumerate(raw_options):
+                if isinstance(opt, dict) and "shown_if" in opt and index < len(options):
+                    test = self.rules.read(opt["shown_if"], f"{where}.options[{index}].shown_if")
+                    if test is not None and qid in questions_in(test):
+                        self.problem(
+                            f"{where}.options[{index}].shown_if",
+                            "may test only other questions, not its own",
+                        )
+                    options[index] = options[index]._replace(shown_if=test)
+            self.questions[qid] = q._replace(options=tuple(options))
 
     def interview(self, raw: Any) -> tuple[Step, ...]:
         steps: list[Step] = []

@@ -4,6 +4,7 @@ the emergency advice, Ctrl-C, --save and the refusal without a terminal."""
 from __future__ import annotations
 
 import io
+import json
 import stat
 import subprocess
 import sys
@@ -25,7 +26,7 @@ from backcheck.cli import prompts
 from backcheck.cli.app import app
 from backcheck.cli.prompts import TerminalAsker, check_ticks, parse_age, screen_answers
 from backcheck.engine import assess
-from backcheck.interview import BACK, AfterEmergency, Prompt, due_questions
+from backcheck.interview import BACK, AfterEmergency, Back, Prompt, due_questions, shown_options
 from backcheck.knowledge.model import Knowledge
 from tests.conftest import ROOT, full_answers
 
@@ -60,7 +61,8 @@ BENIGN = {
     "onset": select(1),  # Gradually
     "duration": select(1),  # 1 to 7 days
     "course": select(0),  # Getting better
-    "worse_better": checkbox(2, 10),  # Bending or twisting; Rest (after 10 "worse" options)
+    # Bending or twisting; Rest (after 9 "worse" options: "Around my period" is hidden for male)
+    "worse_better": checkbox(2, 9),
     "triggers": checkbox(0),  # Heavy lifting
     "impact": select(0),  # Mildly
 }
@@ -83,6 +85,14 @@ def pt_input() -> Iterator[PipeInput]:
 def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     """Let `ask` run as if stdin and stdout were a terminal."""
     monkeypatch.setattr(prompts, "is_terminal", lambda: True)
+    monkeypatch.setattr(prompts, "stdout_is_terminal", lambda: True)
+
+
+@pytest.fixture
+def redirected(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let `ask` run as if stdin were a terminal and stdout went to a file."""
+    monkeypatch.setattr(prompts, "is_terminal", lambda: True)
+    monkeypatch.setattr(prompts, "stdout_is_terminal", lambda: False)
 
 
 def type_keys(pipe: PipeInput, *keys: str) -> None:
@@ -257,11 +267,36 @@ def test_ctrl_c_exits_130_and_saves_what_was_answered(
 
 
 @pytest.mark.usefixtures("terminal")
-def test_ctrl_c_without_save_exits_130_quietly(runner: CliRunner, pt_input: PipeInput) -> None:
+def test_ctrl_c_without_save_exits_130_and_says_nothing_was_kept(
+    runner: CliRunner, pt_input: PipeInput
+) -> None:
     type_keys(pt_input, BENIGN["sensation"], CTRL_C)
     result = ask(runner)
     assert result.exit_code == 130
     assert "Traceback" not in result.output
+    assert "Nothing was kept" in result.output
+
+
+@pytest.mark.usefixtures("redirected")
+@pytest.mark.parametrize("output", ["json", "markdown", "rich"])
+def test_with_stdout_redirected_only_the_result_goes_to_stdout(
+    runner: CliRunner, pt_input: PipeInput, knowledge: Knowledge, output: str
+) -> None:
+    type_keys(pt_input, *BENIGN.values())
+    result = ask(runner, "--format", output)
+    assert result.exit_code == 0, result.output
+    assert "Question 1 of about" in result.stderr  # the questions stay on the terminal
+    assert "Question 1 of about" not in result.stdout
+    expected = assess(knowledge, BENIGN_ANSWERS)
+    if output == "json":
+        got = json.loads(result.stdout)
+        assert got["verdict"] == expected.verdict.value
+        assert [c["id"] for c in got["conditions"]] == [c.id for c in expected.conditions]
+    elif output == "markdown":
+        assert result.stdout.lstrip().startswith("#")
+        assert "SELF-CARE" in result.stdout.upper()
+    else:
+        assert "VERDICT: SELF-CARE" in result.stdout
 
 
 @pytest.mark.usefixtures("terminal")
@@ -339,8 +374,8 @@ def test_without_a_terminal_ask_points_to_run(runner: CliRunner) -> None:
     assert "backcheck run FILE" in result.stderr
 
 
-@pytest.mark.parametrize(("stdin", "stdout", "ok"), [(1, 1, True), (0, 1, False), (1, 0, False)])
-def test_is_terminal_needs_both_streams(
+@pytest.mark.parametrize(("stdin", "stdout", "ok"), [(1, 1, True), (0, 1, False), (1, 0, True)])
+def test_is_terminal_needs_a_terminal_stdin_only(
     monkeypatch: pytest.MonkeyPatch, stdin: int, stdout: int, ok: bool
 ) -> None:
     class Stream(io.StringIO):
@@ -493,10 +528,15 @@ RED_FLAG_SCREEN = ("bladder_bowel", "saddle_numbness", "leg_weakness", "walking_
     [
         (checkbox(2, 3), {"leg_weakness": "yes", "walking_balance": "yes"}),  # others: no
         (checkbox(8), {}),  # None of these: every one no
-        (checkbox(0, 9), {"bladder_bowel": "yes", "else": None}),  # Not sure about the rest
-        (checkbox(9), {"else": None}),
+        # "Not sure about some of these": each unticked line is asked on its own
+        (checkbox(0, 9) + select(2) * 7, {"bladder_bowel": "yes", "else": None}),
+        (
+            checkbox(9) + select(0) + select(1) + select(2) * 6,
+            {"bladder_bowel": "yes", "saddle_numbness": "no", "else": None},
+        ),
         (ENTER + checkbox(8), {}),  # nothing ticked is refused
         (checkbox(10), BACK),
+        (DOWN * 10 + ENTER, BACK),  # Enter on "← Back" goes back without ticking it
     ],
 )
 def test_red_flag_screen_is_one_checkbox(
@@ -515,14 +555,24 @@ def test_red_flag_screen_is_one_checkbox(
 
 def test_a_screen_with_multi_questions(pt_input: PipeInput, knowledge: Knowledge) -> None:
     ask_step, _ = asker(knowledge)
-    type_keys(pt_input, checkbox(1, 11), checkbox(24), checkbox(11, 24))
+    n_other = len(knowledge.questions["other_symptoms"].options)
+    n_history = len(knowledge.questions["history"].options)
+    not_sure = n_other + n_history + 1
+    type_keys(
+        pt_input,
+        checkbox(1, 11),
+        # Not sure: every option asked on its own; the first "other symptom" is a yes
+        checkbox(not_sure) + select(0) + select(2) * (n_other - 1) + select(1) * n_history,
+        # cancer ticked, not sure about the rest: the other symptoms all no, history unsure
+        checkbox(11, not_sure) + select(1) * n_other + select(2) * (n_history - 1),
+    )
     prompt = prompt_for(knowledge, "background")
     assert ask_step(prompt) == {
         "other_symptoms": ("widespread_pain_fatigue",),
         "history": ("cancer",),
     }
-    assert ask_step(prompt) == {"other_symptoms": None, "history": None}  # Not sure
-    assert ask_step(prompt) == {"other_symptoms": None, "history": ("cancer",)}  # and not sure
+    assert ask_step(prompt) == {"other_symptoms": ("rash_or_blisters",), "history": ()}
+    assert ask_step(prompt) == {"other_symptoms": (), "history": ("cancer",)}
 
 
 def test_screen_answers_and_tick_rules(knowledge: Knowledge) -> None:
@@ -564,3 +614,123 @@ def test_due_questions_feed_the_screen(knowledge: Knowledge) -> None:
     step = next(s for s in knowledge.interview if s.id == "red_flags")
     due = due_questions(knowledge, step, {"fever": "no"})
     assert "fever" not in [q.id for q in due]
+
+
+# --- options that cannot apply are hidden -------------------------------------------------
+
+
+def test_an_option_that_cannot_apply_is_hidden(pt_input: PipeInput, knowledge: Knowledge) -> None:
+    ask_step, _ = asker(knowledge)
+    # the 10th line is "Around my period" for a woman; for a man that option is hidden and
+    # the 10th line is the first of "better with" (Rest)
+    type_keys(pt_input, checkbox(9), checkbox(9))
+    for sex, expected in (("female", ("periods",)), ("male", ())):
+        prompt = prompt_for(knowledge, "worse_better")
+        prompt = Prompt(prompt.step, prompt.questions, 9, 15, {}, {"sex": sex})
+        reply = ask_step(prompt)
+        assert not isinstance(reply, Back)
+        assert reply["worse_with"] == expected, sex
+        assert reply["better_with"] == (() if expected else ("rest",)), sex
+    # unknown sex hides nothing
+    shown = shown_options(knowledge.questions["worse_with"], {"sex": None})
+    assert "periods" in [o.id for o in shown]
+
+
+def test_shown_if_is_checked_at_load(knowledge: Knowledge, tmp_path: Path) -> None:
+    from backcheck.errors import KnowledgeError
+    from backcheck.knowledge.validate import build_knowledge
+
+    raw = yaml.safe_load((ROOT / "data" / "knowledge.yaml").read_text(encoding="utf-8"))
+    worse = next(q for q in raw["questions"] if q["id"] == "worse_with")
+    worse["options"][0]["shown_if"] = {"sexx": "male"}
+    worse["options"][1]["shown_if"] = {"worse_with": "cold"}
+    with pytest.raises(KnowledgeError) as caught:
+        build_knowledge(raw, source="k.yaml")
+    text = str(caught.value)
+    assert "options[0].shown_if" in text
+    assert "sexx" in text
+    assert "options[1].shown_if: may test only other questions" in text
+
+
+# --- --plain: numbered lists answered by typing -------------------------------------------------
+
+PLAIN = ["4", "3", "1", "0", "0", "1", "35", "2", "0", "2", "2", "1", "3 10", "1", "1"]
+
+
+@pytest.mark.usefixtures("terminal")
+def test_plain_interview_by_numbers(
+    runner: CliRunner, tmp_path: Path, knowledge: Knowledge
+) -> None:
+    saved = tmp_path / "me.yaml"
+    typed = [*PLAIN[:6], "forty", *PLAIN[6:]]  # a wrong age is asked again
+    result = runner.invoke(app, ["ask", "--plain", "--save", str(saved)], input="\n".join(typed))
+    assert result.exit_code == 0, result.output
+    assert load_answer_file(str(saved), knowledge).answers == BENIGN_ANSWERS
+    out = result.stdout
+    assert "\x1b" not in out  # no colour or cursor movement
+    assert not set("│╭╮╰╯─━┃") & set(out)  # no boxes
+    assert "  1. No, it stays where it is" in out
+    assert "Type your age in whole years" in out
+    assert "SELF-CARE" in out.upper()
+
+
+@pytest.mark.usefixtures("terminal")
+def test_plain_is_automatic_with_term_dumb(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TERM", "dumb")
+    result = runner.invoke(app, ["ask"], input="\n".join(PLAIN))
+    assert result.exit_code == 0, result.output
+    assert "Question 15 of about 15" in result.stdout
+    assert "  0. None of these" in result.stdout
+
+
+@pytest.mark.usefixtures("terminal")
+def test_plain_not_sure_asks_each_unticked_line(runner: CliRunner, tmp_path: Path) -> None:
+    saved = tmp_path / "me.yaml"
+    # red flags: line 1 ticked, "?" for the rest: line 2 yes, others not sure, then stop
+    typed = [*PLAIN[:3], "1 ?", "1", *["?"] * 6, "1"]
+    result = runner.invoke(app, ["ask", "--plain", "--save", str(saved)], input="\n".join(typed))
+    assert result.exit_code == 0, result.output
+    answers = yaml.safe_load(saved.read_text(encoding="utf-8"))["answers"]
+    assert answers["bladder_bowel"] == "yes"
+    assert answers["saddle_numbness"] == "yes"
+    assert answers["leg_weakness"] is None
+
+
+@pytest.mark.usefixtures("terminal")
+def test_plain_end_of_input_is_like_ctrl_c(runner: CliRunner, tmp_path: Path) -> None:
+    saved = tmp_path / "me.yaml"
+    result = runner.invoke(app, ["ask", "--plain", "--save", str(saved)], input="4\n")
+    assert result.exit_code == 130
+    data = yaml.safe_load(saved.read_text(encoding="utf-8"))
+    assert data == {"version": 2, "answers": {"sensation": ["pain"]}, "complete": False}
+
+
+def test_an_encoding_that_cannot_show_the_questions_stops_before_asking(
+    knowledge: Knowledge,
+) -> None:
+    class Ascii(io.StringIO):
+        encoding = "ascii"
+
+    problem = prompts.check_encoding(knowledge, Ascii())
+    assert problem is not None
+    assert "LANG=C.UTF-8" in problem
+    assert prompts.check_encoding(knowledge, io.TextIOWrapper(io.BytesIO(), "utf-8")) is None
+
+
+@pytest.mark.parametrize("width", [60, 80])
+def test_a_warning_sign_screen_shows_every_meaning_and_fits(
+    pt_input: PipeInput, knowledge: Knowledge, width: int
+) -> None:
+    out = io.StringIO()
+    ask_step = TerminalAsker(Console(file=out, width=width), knowledge)
+    type_keys(pt_input, checkbox(8))
+    prompt = prompt_for(knowledge, "red_flags", number=5)
+    ask_step(prompt)
+    text = out.getvalue()
+    assert all(len(line) <= width for line in text.splitlines())
+    for q in prompt.questions:  # the plain-words meaning of every line, without moving
+        assert flat(q.help) in flat(text), q.id
+    # the list itself: each line is the short name (pointer, tick box and name fit in 60)
+    assert all(len(q.short) + 6 <= 60 for q in prompt.questions)

@@ -77,7 +77,7 @@ def test_a_whole_interview_in_a_terminal(tmp_path: Path) -> None:
         answer(child, "How long have you had it?", DOWN, ENTER)
         answer(child, "How is it changing?", ENTER)
         answer(child, "What makes it worse, and what makes it better?", DOWN * 2, SPACE)
-        child.send(DOWN * 8 + SPACE + ENTER)
+        child.send(DOWN * 7 + SPACE + ENTER)  # "Around my period" is not shown to a man
         answer(child, "In the days before it started", SPACE, ENTER)
         answer(child, "How much does it affect your daily life?", ENTER)
         child.expect_exact("VERDICT: SELF-CARE")
@@ -108,3 +108,152 @@ def test_ctrl_c_in_a_terminal_exits_130_and_keeps_the_answers(tmp_path: Path) ->
     assert "Traceback" not in screen.getvalue()
     data = yaml.safe_load(saved.read_text(encoding="utf-8"))
     assert data == {"version": 2, "answers": {"sensation": ["tingling"]}, "complete": False}
+
+
+def to_age(child: pexpect.spawn[str]) -> None:
+    """Answer up to the age prompt, as a person with no warning sign."""
+    answer(child, "What do you feel in your back?", DOWN * 3, SPACE, ENTER)
+    answer(child, "Where in your back is it?", DOWN * 2, SPACE, ENTER)
+    answer(child, "Does it spread anywhere?", ENTER)
+    answer(child, "Do you have any of these right now?", DOWN * 8 + SPACE + ENTER)
+    answer(child, "anywhere in the body?", DOWN * 6, SPACE, ENTER)
+    answer(child, "Was your back hurt recently", ENTER)
+    child.expect_exact("How old are you?")
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
+def test_a_signal_keeps_the_answers_so_far(tmp_path: Path, signame: str) -> None:
+    import signal
+
+    saved = tmp_path / "me.yaml"
+    child, screen = spawn("--save", str(saved))
+    try:
+        answer(child, "What do you feel in your back?", SPACE, ENTER)
+        child.expect_exact("Where in your back is it?")
+        child.kill(getattr(signal, signame))
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 130, screen.getvalue()[-2000:]
+    assert "Traceback" not in screen.getvalue()
+    data = yaml.safe_load(saved.read_text(encoding="utf-8"))
+    assert data == {"version": 2, "answers": {"sensation": ["tingling"]}, "complete": False}
+
+
+@pytest.mark.parametrize("where", ["checkbox", "select", "age"])
+def test_ctrl_d_stops_like_ctrl_c(tmp_path: Path, where: str) -> None:
+    saved = tmp_path / "me.yaml"
+    child, screen = spawn("--save", str(saved))
+    try:
+        if where == "checkbox":
+            answer(child, "What do you feel in your back?", "\x04")
+        elif where == "select":
+            answer(child, "What do you feel in your back?", SPACE, ENTER)
+            answer(child, "Where in your back is it?", SPACE, ENTER)
+            answer(child, "Does it spread anywhere?", "\x04")
+        else:
+            to_age(child)
+            child.send("\x04")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 130, screen.getvalue()[-2000:]
+    assert "Traceback" not in screen.getvalue()
+    assert yaml.safe_load(saved.read_text(encoding="utf-8"))["complete"] is False
+
+
+def test_a_huge_paste_into_the_age_is_refused_and_asked_again() -> None:
+    child, screen = spawn()
+    try:
+        to_age(child)
+        child.send("9" * 10_000 + ENTER)
+        child.expect_exact("Type your age in whole years", timeout=30)
+        child.sendcontrol("u")  # clear the line (prompt_toolkit: kill to start of line)
+        child.send("\x7f" * 10 + CTRL_C)
+        child.expect(pexpect.EOF, timeout=30)
+    finally:
+        child.close()
+    assert "Traceback" not in screen.getvalue()
+    assert child.exitstatus == 130
+
+
+def test_ctrl_c_without_save_says_nothing_was_kept() -> None:
+    child, _ = spawn()
+    try:
+        answer(child, "What do you feel in your back?", SPACE, ENTER)
+        answer(child, "Where in your back is it?", CTRL_C)
+        child.expect_exact("Nothing was kept")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 130
+
+
+def test_with_stdout_redirected_the_questions_stay_on_the_terminal(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "NO_COLOR": "1", "TERM": "xterm"}
+    env.pop("TTY_COMPATIBLE", None)
+    command = f"{sys.executable} -m backcheck ask --format json > {out}"
+    child = pexpect.spawn(
+        "/bin/sh",
+        ["-c", command],
+        cwd=str(ROOT),
+        env=env,
+        encoding="utf-8",
+        timeout=15,
+        dimensions=(40, 100),
+    )
+    try:
+        answer(child, "What do you feel in your back?", SPACE, ENTER)
+        answer(child, "Where in your back is it?", SPACE, ENTER)
+        answer(child, "Does it spread anywhere?", ENTER)
+        answer(child, "Do you have any of these right now?", SPACE, ENTER)  # bladder or bowel
+        answer(child, "What would you like to do now?", ENTER)  # stop here
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0
+    import json
+
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["verdict"] == "emergency"
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "ascii"])
+def test_a_terminal_that_is_not_utf8_gets_one_line_before_any_question(encoding: str) -> None:
+    env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "PYTHONIOENCODING": encoding, "LANG": "C"}
+    env.pop("TTY_COMPATIBLE", None)
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "backcheck", "ask"],
+        cwd=str(ROOT),
+        env=env,
+        encoding="latin-1",
+        timeout=15,
+    )
+    screen = child.read()
+    child.close()
+    assert child.exitstatus == 2
+    lines = [line for line in screen.splitlines() if line.strip()]
+    assert len(lines) == 1, screen
+    assert lines[0].startswith("error:")
+    assert "UTF-8" in lines[0]
+
+
+def test_plain_in_a_real_terminal(tmp_path: Path) -> None:
+    saved = tmp_path / "me.yaml"
+    child, screen = spawn("--plain", "--save", str(saved))
+    try:
+        for reply in ["4", "3", "1", "0", "0", "1", "35", "2", "0", "2", "2", "1", "3 10", "1"]:
+            child.expect_exact("> ")
+            child.sendline(reply)
+        child.expect_exact("> ")
+        child.sendline("1")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0, screen.getvalue()[-2000:]
+    assert "\x1b[" not in screen.getvalue()  # no colour or cursor movement
+    answers = yaml.safe_load(saved.read_text(encoding="utf-8"))["answers"]
+    expected = {k: list(v) if isinstance(v, tuple) else v for k, v in full_answers().items()}
+    assert answers == expected
