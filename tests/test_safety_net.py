@@ -105,6 +105,18 @@ def test_pending_entries_wait_for_their_condition(knowledge: Knowledge) -> None:
             "conditions.sciatica.course: must be non-empty text",
         ),
         (lambda r: r.update(extra=1), "extra: unknown section"),
+        (lambda r: r.pop("verdicts"), "verdicts: missing section"),
+        (lambda r: r.update(version=2), "version: unsupported version 2; allowed: 1"),
+        (lambda r: r.update(conditions=[]), "conditions: must be a mapping of ids, not list"),
+        (lambda r: r.update(groups={}), "groups: must be a list, not dict"),
+        (
+            lambda r: r["conditions"]["sciatica"].update(pending="yes"),
+            "conditions.sciatica.pending: must be true or false",
+        ),
+        (
+            lambda r: r["groups"][0].update(conditions=["sciatca"]),
+            "groups[0].conditions: unknown condition id 'sciatca' (did you mean sciatica?)",
+        ),
         (
             lambda r: r["groups"].append({"id": "g", "label": "G", "conditions": ["sciatica"]}),
             "groups[1].conditions: 'sciatica' is already in group nerve_root",

@@ -102,6 +102,31 @@ CASES: list[tuple[str, Edit, str]] = [
     ("entry", _set(TOP, "doctor_tests", [1]), "must be a mapping, not int"),
     ("entries", _set(TOP, "categories", {"a": 1}), "must be a list of entries"),
     ("id", _set(TRIGGER, "id", "Bad Id"), "must be lower_snake_case"),
+    # what a warning sign points to, and where it comes from
+    ("points to", _set(FEVER, "points_to", ["vertebral_osteomyelitiss"]), "unknown condition"),
+    ("source", _set(FEVER, "source", ""), "source: must be non-empty text"),
+    ("finding source", _set(FINDING, "source", 3), "must be non-empty text"),
+    # prior gates
+    ("gates", _set(CONDITION, "prior_given", {"when": {}}), "must be a list of gates"),
+    ("gate", _set(CONDITION, "prior_given", [1]), "must be a mapping, not int"),
+    (
+        "gate prior",
+        _set(CONDITION, "prior_given", [{"when": {"fever": True}, "prior": 1, "because": "x"}]),
+        "must be a number between 0 and 1",
+    ),
+    (
+        "gate test",
+        _set(CONDITION, "prior_given", [{"when": {"fevr": True}, "prior": 0.5, "because": "x"}]),
+        "unknown question 'fevr'",
+    ),
+    ("evidence", _set(SETTINGS, "pointed_evidence", -1), "must be a number from 0 to 30"),
+    # options shown only where they apply
+    ("shown_if", _set(lambda d: SPREAD(d)["options"][0], "shown_if", {"sexx": "male"}), "sexx"),
+    (
+        "shown_if own",
+        _set(lambda d: SPREAD(d)["options"][0], "shown_if", {"spread": "one_leg"}),
+        "may test only other questions",
+    ),
 ]
 
 
