@@ -17,13 +17,14 @@ from backcheck.knowledge.model import Knowledge, Verdict
 from backcheck.output.brief import render_brief
 from backcheck.output.markdown import render_markdown
 from backcheck.result import Result
-from tests.conftest import DEV_VIGNETTES, EXAMPLES, OWN_VIGNETTES
+from tests.conftest import DEV_VIGNETTES, EXAMPLES, OWN_VIGNETTES, SHARED
 
 TODAY = dt.date(2026, 12, 1)
 CASES = [
     *sorted(EXAMPLES.iterdir()),
-    *vignette_paths([DEV_VIGNETTES]),
+    *(vignette_paths([DEV_VIGNETTES]) if SHARED else []),
     *vignette_paths([OWN_VIGNETTES]),
+    *vignette_paths([OWN_VIGNETTES.parent / "vignettes-v2"]),
 ]
 WORDS = {
     Verdict.EMERGENCY: "VERDICT: EMERGENCY",

@@ -16,12 +16,19 @@ from backcheck.evaluation import TARGETS, evaluate_vignettes, load_case, vignett
 from backcheck.knowledge.model import Knowledge, Verdict
 from tests.conftest import DEV_VIGNETTES, NEEDS_SHARED, OWN_VIGNETTES, SHARED
 
-ALL = [*(vignette_paths([DEV_VIGNETTES]) if SHARED else []), *vignette_paths([OWN_VIGNETTES])]
+OWN_V2 = OWN_VIGNETTES.parent / "vignettes-v2"
+DEV_V2 = DEV_VIGNETTES.parent / "vignettes-v2"
+ALL = [
+    *(vignette_paths([DEV_VIGNETTES, DEV_V2]) if SHARED else []),
+    *vignette_paths([OWN_VIGNETTES, OWN_V2]),
+]
 DEV = pytest.param(DEV_VIGNETTES, marks=NEEDS_SHARED, id="dev")
+DEV2 = pytest.param(DEV_V2, marks=NEEDS_SHARED, id="dev-v2")
 
 
 def test_the_own_set_is_there() -> None:
     assert len(vignette_paths([OWN_VIGNETTES])) >= 60
+    assert len(vignette_paths([OWN_V2])) >= 40
 
 
 @NEEDS_SHARED
@@ -45,7 +52,8 @@ def test_verdict_is_never_below_the_independent_floor(
     answers = {
         k: list(v) if isinstance(v, tuple) else v for k, v in _answers(knowledge, path).items()
     }
-    floor, _ = check_vignettes.triage_floor(contract, answers)
+    version = 2 if path.parent.name == "vignettes-v2" else 1
+    floor, _ = check_vignettes.triage_floor(contract, answers, version)
     assert case.given.rank >= Verdict(floor).rank
 
 
@@ -56,10 +64,13 @@ def _answers(knowledge: Knowledge, path: Path) -> Any:
 
 
 def test_own_vignettes_pass_the_contract_checker(check_vignettes: ModuleType) -> None:
-    assert check_vignettes.main(["--quiet", str(OWN_VIGNETTES)]) == 0
+    assert check_vignettes.main(["--quiet", str(OWN_VIGNETTES), str(OWN_V2)]) == 0
 
 
-@pytest.mark.parametrize("folder", [DEV, pytest.param(OWN_VIGNETTES, id="own")])
+@pytest.mark.parametrize(
+    "folder",
+    [DEV, DEV2, pytest.param(OWN_VIGNETTES, id="own"), pytest.param(OWN_V2, id="own-v2")],
+)
 def test_eval_reaches_every_target(knowledge: Knowledge, folder: Path) -> None:
     evaluation = evaluate_vignettes(knowledge, vignette_paths([folder]))
     figures = evaluation.figures()

@@ -47,9 +47,9 @@ VERDICT_EXIT = {
 
 def stdout_console() -> Console:
     """The console for results; rich drops colour by itself when piped or with NO_COLOR."""
-    from rich.console import Console
+    from backcheck.output.summary import console_for
 
-    return Console(highlight=False)
+    return console_for()
 
 
 def print_error(*lines: str) -> None:

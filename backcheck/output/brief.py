@@ -114,6 +114,7 @@ def _print_brief(
     )
     out = Text()
     for line in Text(why_text(result, advice)).wrap(console, console.width):
+        line.rstrip()  # a wrapped line keeps the space it broke at
         out.append_text(line)
         out.append("\n")
 
@@ -142,7 +143,9 @@ def _print_brief(
         t for t in (advice.course and f"How long: {advice.course}", advice.check_again(today)) if t
     )
     if tail:
-        console.print(Text(tail), soft_wrap=False)
+        for line in Text(tail).wrap(console, console.width):
+            line.rstrip()
+            console.print(line, soft_wrap=True)
     if result.not_asked:
         count = len(result.not_asked)
         console.print(

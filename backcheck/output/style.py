@@ -50,6 +50,7 @@ def bullet_text(
         for number, line in enumerate(lines):
             lead = mark.rjust(hang - 1) + " " if number == 0 else " " * hang
             out.append(" " * indent + lead)
+            line.rstrip()  # a wrapped line keeps the space it broke at
             out.append_text(line)
             out.append("\n")
     return out

@@ -17,10 +17,47 @@ SHOWN_CONDITIONS = 5
 
 
 def console_for(sink: TextIO | None = None) -> Console:
-    """A console writing to ``sink`` (stdout by default); colour drops by itself when piped."""
+    """A console writing to ``sink`` (stdout by default); colour drops by itself when piped,
+    and so do the spaces rich leaves at the end of wrapped lines."""
+    import sys
+
     from rich.console import Console
 
-    return Console(file=sink, highlight=False)
+    stream = sink if sink is not None else sys.stdout
+    if not stream.isatty():
+        stream = LineEnds(stream)
+    return Console(file=stream, highlight=False)
+
+
+class LineEnds:
+    """A text stream that drops the spaces before each newline (for files and pipes)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        """Write to ``stream``."""
+        self.stream = stream
+        self.spaces = ""  # spaces at the end of the text so far: kept until we know more
+
+    def write(self, text: str) -> int:
+        """Write ``text`` without the spaces that end its lines."""
+        lines = (self.spaces + text).split("\n")
+        last = lines.pop()
+        body = "".join(line.rstrip(" ") + "\n" for line in lines)
+        kept = last.rstrip(" ")
+        self.spaces = last[len(kept) :]
+        self.stream.write(body + kept)
+        return len(text)
+
+    def flush(self) -> None:
+        """Flush the stream (pending spaces wait for what follows them)."""
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        """Never a terminal."""
+        return False
+
+    def fileno(self) -> int:
+        """The stream's file descriptor."""
+        return self.stream.fileno()
 
 
 def render_verdict_banner(console: Console, result: Result) -> None:

@@ -184,3 +184,18 @@ def test_unanswered_red_flags_are_listed(runner: CliRunner, tmp_path: Path) -> N
     assert "fever" in data["not_assessed"]
     assert "bladder_bowel" in data["not_assessed"]
     assert data["verdict"] != "self_care"
+
+
+@pytest.mark.parametrize("details", [False, True])
+def test_piped_output_has_no_trailing_spaces(details: bool) -> None:
+    """Wrapped lines of every example end with their last word, in both summaries."""
+    import subprocess
+    import sys
+
+    for example in sorted(EXAMPLES.iterdir()):
+        args = [sys.executable, "-m", "backcheck", "run", str(example)]
+        out = subprocess.run(
+            [*args, "--details"] if details else args, capture_output=True, text=True, check=True
+        ).stdout
+        assert out.strip()
+        assert [line for line in out.splitlines() if line != line.rstrip()] == [], example

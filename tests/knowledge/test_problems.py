@@ -42,6 +42,13 @@ def _del(path: Callable[[dict[str, Any]], dict[str, Any]], key: str) -> Edit:
 FEVER = lambda d: _sign(d, "fever")  # noqa: E731  # short names keep the table readable
 AGE = lambda d: _question(d, "age")  # noqa: E731  # short names keep the table readable
 SPREAD = lambda d: _question(d, "spread")  # noqa: E731  # short names keep the table readable
+
+
+def FIRST_SPREAD_OPTION(d: dict[str, Any]) -> dict[str, Any]:  # a table name like the others
+    option: dict[str, Any] = _question(d, "spread")["options"][0]
+    return option
+
+
 TOP = lambda d: d  # noqa: E731  # short names keep the table readable
 SETTINGS = lambda d: d["settings"]  # noqa: E731  # short names keep the table readable
 CONDITION = lambda d: d["conditions"][0]  # noqa: E731  # short names keep the table readable
@@ -121,10 +128,10 @@ CASES: list[tuple[str, Edit, str]] = [
     ),
     ("evidence", _set(SETTINGS, "pointed_evidence", -1), "must be a number from 0 to 30"),
     # options shown only where they apply
-    ("shown_if", _set(lambda d: SPREAD(d)["options"][0], "shown_if", {"sexx": "male"}), "sexx"),
+    ("shown_if", _set(FIRST_SPREAD_OPTION, "shown_if", {"sexx": "male"}), "sexx"),
     (
         "shown_if own",
-        _set(lambda d: SPREAD(d)["options"][0], "shown_if", {"spread": "one_leg"}),
+        _set(FIRST_SPREAD_OPTION, "shown_if", {"spread": "one_leg"}),
         "may test only other questions",
     ),
 ]
