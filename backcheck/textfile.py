@@ -51,7 +51,73 @@ def _strict_loader() -> Any:
         return dict(loader.construct_mapping(node, deep=deep))
 
     _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    _use_core_schema(_StrictLoader)
     return _StrictLoader
+
+
+# YAML 1.2 core schema, narrowed: an integer is plain decimal without leading zeros, a boolean
+# is true or false, null is null or ~. Everything YAML 1.1 would silently convert (050 as
+# octal 40, 1:05 as 65, 0x20, 0b1, 1_000, yes/on/off as booleans, dates, .inf, .nan, the
+# merge key <<) stays a string, so the checks that follow refuse it by name.
+_CORE_NULL = r"^(?:~|null|Null|NULL|)$"
+_CORE_BOOL = r"^(?:true|True|TRUE|false|False|FALSE)$"
+_CORE_INT = r"^[-+]?(?:0|[1-9][0-9]*)$"
+_CORE_FLOAT = r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"
+
+
+def _use_core_schema(loader: Any) -> None:
+    """Replace the YAML 1.1 implicit types of ``loader`` with the narrowed core schema."""
+    import yaml
+
+    loader.yaml_implicit_resolvers = {}
+    patterns = (
+        ("tag:yaml.org,2002:null", _CORE_NULL, ["~", "n", "N", ""]),
+        ("tag:yaml.org,2002:bool", _CORE_BOOL, list("tTfF")),
+        ("tag:yaml.org,2002:int", _CORE_INT, list("-+0123456789")),
+        ("tag:yaml.org,2002:float", _CORE_FLOAT, list("-+.0123456789")),
+    )
+    for tag, pattern, first in patterns:
+        loader.add_implicit_resolver(tag, re.compile(pattern), first)
+
+    def construct_int(loader: Any, node: Any) -> int:
+        value = loader.construct_scalar(node)
+        if not re.fullmatch(_CORE_INT, value):  # an explicit !!int tag on 050 or 0x20
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{value!r} is not a plain decimal whole number", node.start_mark
+            )
+        return int(value)
+
+    def construct_bool(loader: Any, node: Any) -> bool:
+        value = loader.construct_scalar(node)
+        if not re.fullmatch(_CORE_BOOL, value):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{value!r} is not true or false", node.start_mark
+            )
+        return bool(value.lower() == "true")
+
+    def construct_float(loader: Any, node: Any) -> float:
+        value = loader.construct_scalar(node)
+        if not re.fullmatch(_CORE_FLOAT, value):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{value!r} is not a plain decimal number", node.start_mark
+            )
+        number = float(value)
+        if number in (float("inf"), float("-inf")):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{value!r} is too large a number", node.start_mark
+            )
+        return number
+
+    def refuse(loader: Any, node: Any) -> Any:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"the type {node.tag} is not accepted", node.start_mark
+        )
+
+    loader.add_constructor("tag:yaml.org,2002:int", construct_int)
+    loader.add_constructor("tag:yaml.org,2002:bool", construct_bool)
+    loader.add_constructor("tag:yaml.org,2002:float", construct_float)
+    for tag in ("timestamp", "binary", "set", "omap", "pairs"):
+        loader.add_constructor(f"tag:yaml.org,2002:{tag}", refuse)
 
 
 def _reject_duplicate_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -61,6 +127,17 @@ def _reject_duplicate_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             raise ValueError(f"duplicate key {key!r}")
         result[key] = value
     return result
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number backcheck accepts")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(f"{text} is too large a number")
+    return value
 
 
 def describe_yaml_error(exc: Exception) -> str:
@@ -114,7 +191,12 @@ def _parse(text: str, *, json_first: bool) -> Any:
         import json
 
         try:
-            return json.loads(text, object_pairs_hook=_reject_duplicate_pairs)
+            return json.loads(
+                text,
+                object_pairs_hook=_reject_duplicate_pairs,
+                parse_constant=_refuse_constant,
+                parse_float=_finite_float,
+            )
         except json.JSONDecodeError as exc:
             if json_first:
                 raise ValueError(
