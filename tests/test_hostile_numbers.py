@@ -8,9 +8,9 @@ import pytest
 
 from backcheck.answers import load_answer_file
 from backcheck.errors import InputError, KnowledgeError
-from backcheck.knowledge import Knowledge
-from backcheck.source import default_knowledge_path, load_knowledge
-from backcheck.yamlio import parse_text
+from backcheck.knowledge.loading import default_knowledge_path, load_knowledge
+from backcheck.knowledge.model import Knowledge
+from backcheck.textfile import parse_text
 
 
 @pytest.mark.parametrize(
