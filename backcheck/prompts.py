@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from backcheck.errors import InputError
 from backcheck.interview import BACK, AfterEmergency, Back, Prompt, StepAnswers
 from backcheck.knowledge import Knowledge, Question, Verdict
 from backcheck.when import Answer, Answers
@@ -285,10 +284,10 @@ def keep_answers(
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None)
     try:
         write_private(path, text, force=force)
-    except (InputError, OSError) as exc:
+    except (BackcheckError, OSError) as exc:
         sys.stdout.write(text)
         sys.stdout.flush()
-        problem = str(exc) if isinstance(exc, InputError) else f"{path}: {exc.strerror or exc}"
+        problem = str(exc) if isinstance(exc, BackcheckError) else f"{path}: {exc.strerror or exc}"
         raise BackcheckError(f"{problem}; the answers are printed above instead") from None
     note = " (marked incomplete)" if not complete else ""
     console.print(f"\nYour answers are saved in {path}{note}.", markup=False)
