@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from backcheck.errors import InputError
 from backcheck.interview import BACK, AfterEmergency, Back, Prompt, StepAnswers
 from backcheck.knowledge.model import Knowledge, Question, Verdict
 from backcheck.knowledge.rules import Answer, Answers
@@ -450,10 +449,10 @@ def keep_answers(
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None)
     try:
         write_private(path, text, force=force)
-    except (InputError, OSError) as exc:
+    except (BackcheckError, OSError) as exc:
         sys.stdout.write(text)
         sys.stdout.flush()
-        problem = str(exc) if isinstance(exc, InputError) else f"{path}: {exc.strerror or exc}"
+        problem = str(exc) if isinstance(exc, BackcheckError) else f"{path}: {exc.strerror or exc}"
         raise BackcheckError(f"{problem}; the answers are printed above instead") from None
     note = " (marked incomplete)" if not complete else ""
     console.print(f"\nYour answers are saved in {path}{note}.", markup=False)

@@ -332,7 +332,7 @@ def test_save_refuses_a_missing_folder_before_asking(
 ) -> None:
     type_keys(pt_input)
     result = ask(runner, "--save", str(tmp_path / "nowhere" / "me.yaml"))
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert "does not exist" in result.stderr
 
 
