@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import typer
 
 from backcheck import __version__
-from backcheck.errors import BackcheckError, ExitStatus, InputError, one_line
+from backcheck.cli.ask import ask
+from backcheck.errors import BackcheckError, ExitStatus, one_line
 from backcheck.pipeline import Format
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from backcheck.knowledge.model import Knowledge
-    from backcheck.result import Result
 
 app = typer.Typer(
     name="backcheck",
@@ -218,96 +218,7 @@ def validate(
     )
 
 
-@app.command()
-@handle_errors
-def ask(
-    ctx: typer.Context,
-    save: Path | None = typer.Option(
-        None,
-        "--save",
-        metavar="FILE",
-        help="Save the answers (readable only by you) for `backcheck run FILE`.",
-    ),
-    force: bool = typer.Option(False, "--force", help="Let --save replace an existing file."),
-    details: bool = typer.Option(
-        False, "--details", help="Show everything at the end: reasons, evidence, answers."
-    ),
-    output: Format = typer.Option(
-        Format.RICH,
-        "--format",
-        "-f",
-        help="The result as rich, json or markdown (the questions stay on the terminal).",
-    ),
-    plain: bool = typer.Option(
-        False,
-        "--plain",
-        help="Numbered questions answered by typing, top to bottom, no colour (screen readers).",
-    ),
-) -> None:
-    """Answer the questions one by one in the terminal, then see the advice and likely causes."""
-    from backcheck.cli import prompts
-    from backcheck.files import check_writable
-    from backcheck.interview import Interview, run_interview
-    from backcheck.pipeline import assess_answers
-
-    if not prompts.is_terminal():
-        raise InputError(
-            "`backcheck ask` needs a terminal to ask its questions; "
-            "to assess answers written in a file, use `backcheck run FILE`"
-        )
-    if save is not None:
-        check_writable(save, force=force)
-    knowledge = knowledge_of(ctx)
-    # With stdout redirected (`ask > out.txt`), the questions go to the terminal and
-    # only the result goes to stdout.
-    redirected = not prompts.stdout_is_terminal()
-    plain = prompts.wants_plain(plain)
-    problem = prompts.check_encoding(knowledge, sys.stderr if redirected else sys.stdout)
-    if problem is not None:
-        raise InputError(problem)
-    console = prompts.screen_console(plain=plain) if redirected else stdout_console()
-    asker: Any = (
-        prompts.PlainAsker(knowledge, sys.stderr if redirected else sys.stdout)
-        if plain
-        else prompts.TerminalAsker(console, knowledge)
-    )
-    if plain and output == Format.RICH:
-        output = Format.MARKDOWN  # plain text top to bottom: no boxes or colour
-    interview = Interview(knowledge)
-    try:
-        with prompts.stop_on_signals(), prompts.prompt_session(redirected=redirected and not plain):
-            outcome = run_interview(interview, asker, asker.after_emergency)
-    except (KeyboardInterrupt, EOFError):
-        console.print()
-        if save is not None:
-            prompts.keep_answers(
-                console, save, knowledge, interview.answers, complete=False, force=force
-            )
-        else:
-            console.print("Stopped. Nothing was kept: your answers were not saved.", markup=False)
-        raise KeyboardInterrupt from None
-    result = assess_answers(knowledge, outcome.answers)
-    _write_ask_result(result, output, details=details)
-    if save is not None:
-        prompts.keep_answers(
-            console, save, knowledge, outcome.answers, complete=outcome.complete, force=force
-        )
-
-
-def _write_ask_result(result: Result, output: Format, *, details: bool) -> None:
-    """The interview's result on stdout, in the chosen format."""
-    import datetime as dt
-
-    from backcheck.pipeline import render_rich, write_text
-
-    today = dt.date.today()
-    if output != Format.RICH:
-        write_text(sys.stdout, result, "<ask>", output, today)
-        return
-    console = stdout_console()
-    console.print()
-    console.rule("Your summary")
-    render_rich(console, result, "", details=details, today=today)
+app.command(name="ask")(handle_errors(ask))  # here, to keep the order of --help
 
 
 class EvalFormat(StrEnum):

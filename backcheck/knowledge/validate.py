@@ -10,19 +10,17 @@ from typing import Any
 
 from backcheck.errors import KnowledgeError
 from backcheck.knowledge.entries import ClinicalEntries
-from backcheck.knowledge.fields import Fields, is_number, is_whole
+from backcheck.knowledge.fields import Fields, is_number
 from backcheck.knowledge.model import (
     Category,
     Knowledge,
-    Option,
     Question,
-    QuestionType,
     Settings,
-    Step,
     Verdict,
     VerdictInfo,
 )
-from backcheck.knowledge.rules import RESERVED, RuleReader, questions_in
+from backcheck.knowledge.questions import add_branches, read_interview, read_questions
+from backcheck.knowledge.rules import RESERVED, RuleReader
 from backcheck.suggest import did_you_mean
 
 # The top-level sections; True marks the required ones.
@@ -69,11 +67,11 @@ class _Builder:
         settings = self.settings(raw.get("settings"))
         verdicts = self.verdicts(raw)
         categories = self.categories(raw)
-        self.questions = self.read_questions(raw)
+        self.questions = read_questions(self.fields, raw)
         groups = self.groups(raw.get("groups", {}))
         self.rules = RuleReader(self.fields, self.questions, groups)
-        self.question_branches(raw)
-        interview = self.interview(raw)
+        add_branches(self.fields, self.rules, self.questions, raw)
+        interview = read_interview(self.fields, self.questions, raw)
         clinical = ClinicalEntries(self.fields, self.rules)
         signs = clinical.warning_signs(raw)
         triggers = clinical.triggers(raw)
@@ -176,137 +174,3 @@ class _Builder:
                 cid = self.fields.ident(fields, where, set(out))
                 out[cid] = Category(cid, self.fields.text(fields, "name", where))
         return out
-
-    def read_questions(self, raw: Any) -> dict[str, Question]:
-        out: dict[str, Question] = {}
-        for where, item in self.fields.entries(raw, "questions"):
-            fields = self.fields.entry(
-                item,
-                where,
-                ("id", "type", "text", "help", "short"),
-                ("options", "red_flag", "asked_if", "min", "max", "since"),
-            )
-            if fields is None:
-                continue
-            qid = self.fields.ident(fields, where, set(out))
-            qtype = fields.get("type")
-            if not isinstance(qtype, str) or qtype not in set(QuestionType):
-                allowed = ", ".join(QuestionType)
-                self.problem(f"{where}.type", f"unknown type {qtype!r}; allowed: {allowed}")
-                qtype = None
-            options = self.options(fields, where, qtype)
-            bounds = [fields.get(k) for k in ("min", "max")]
-            if qtype == "integer" and not all(is_whole(b) for b in bounds):
-                self.problem(where, "an integer question needs whole-number min and max")
-                bounds = [None, None]
-            red_flag = fields.get("red_flag", False)
-            if not isinstance(red_flag, bool):
-                self.problem(f"{where}.red_flag", "must be true or false")
-            since = fields.get("since", 1)
-            if since not in (1, 2) or isinstance(since, bool):
-                self.problem(f"{where}.since", f"{since!r}; allowed: 1, 2")
-                since = 1
-            out[qid] = Question(
-                id=qid,
-                type=QuestionType(qtype or QuestionType.MULTI),
-                text=self.fields.text(fields, "text", where),
-                help=self.fields.text(fields, "help", where),
-                short=self.fields.text(fields, "short", where),
-                options=options,
-                red_flag=red_flag is True,
-                min=bounds[0],
-                max=bounds[1],
-                option_ids=("yes", "no") if qtype == "yes_no" else tuple(o.id for o in options),
-                since=since,
-            )
-        return out
-
-    def options(self, fields: dict[str, Any], where: str, qtype: Any) -> tuple[Option, ...]:
-        if qtype not in ("multi", "single"):
-            if "options" in fields:
-                self.problem(f"{where}.options", f"a {qtype} question takes no options")
-            return ()
-        raw = fields.get("options")
-        if not isinstance(raw, list) or not raw:
-            self.problem(f"{where}.options", "must be a non-empty list")
-            return ()
-        seen: set[str] = set()
-        out = []
-        for index, item in enumerate(raw):
-            owhere = f"{where}.options[{index}]"
-            opt = self.fields.entry(item, owhere, ("id", "label"), ("shown_if",))
-            if opt is not None:
-                out.append(
-                    Option(
-                        self.fields.ident(opt, owhere, seen), self.fields.text(opt, "label", owhere)
-                    )
-                )
-        return tuple(out)
-
-    def question_branches(self, raw: Any) -> None:
-        """Parse `asked_if` and options' `shown_if` once every question is known."""
-        for where, item in self.fields.entries(raw, "questions"):
-            qid = item.get("id") if isinstance(item, dict) else None
-            if not isinstance(qid, str) or qid not in self.questions:
-                continue
-            if "asked_if" in item:
-                test = self.rules.read(item["asked_if"], f"{where}.asked_if")
-                q = self.questions[qid]
-                self.questions[q.id] = q._replace(asked_if=test)
-            raw_options = item.get("options")
-            q = self.questions[qid]
-            if not isinstance(raw_options, list) or len(raw_options) != len(q.options):
-                continue
-            options = list(q.options)
-            for index, opt in enumerate(raw_options):
-                if isinstance(opt, dict) and "shown_if" in opt and index < len(options):
-                    test = self.rules.read(opt["shown_if"], f"{where}.options[{index}].shown_if")
-                    if test is not None and qid in questions_in(test):
-                        self.problem(
-                            f"{where}.options[{index}].shown_if",
-                            "may test only other questions, not its own",
-                        )
-                    options[index] = options[index]._replace(shown_if=test)
-            self.questions[qid] = q._replace(options=tuple(options))
-
-    def interview(self, raw: Any) -> tuple[Step, ...]:
-        steps: list[Step] = []
-        covered: list[str] = []
-        listed = raw.get("interview", []) if isinstance(raw, dict) else []
-        if not isinstance(listed, list):
-            self.problem("interview", "must be a list of steps")
-            listed = []
-        for index, item in enumerate(listed):
-            where = f"interview[{index}]"
-            if isinstance(item, dict) and "question" in item:
-                fields = self.fields.entry(item, where, ("question",))
-                qids: tuple[str, ...] = (str(item["question"]),)
-                steps.append(Step(qids[0], qids))
-            else:
-                fields = self.fields.entry(item, where, ("screen", "text", "help", "questions"))
-                if fields is None:
-                    continue
-                qids = self.fields.texts(fields, "questions", where)
-                for qid in qids:
-                    q = self.questions.get(qid)
-                    if q is not None and q.type not in ("yes_no", "multi"):
-                        self.problem(
-                            where, f"a screen can ask only yes/no and multi questions, not '{qid}'"
-                        )
-                steps.append(
-                    Step(
-                        str(fields.get("screen")),
-                        qids,
-                        self.fields.text(fields, "text", where),
-                        self.fields.text(fields, "help", where),
-                    )
-                )
-            self.fields.refs(qids, self.questions, where, "question")
-            covered.extend(qids)
-        for qid in self.questions:
-            if covered.count(qid) != 1 and isinstance(raw, dict) and "interview" in raw:
-                self.problem(
-                    "interview",
-                    f"question '{qid}' must be asked exactly once (found {covered.count(qid)})",
-                )
-        return tuple(steps)

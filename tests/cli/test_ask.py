@@ -22,9 +22,11 @@ from typer.testing import CliRunner
 
 from backcheck import files
 from backcheck.answers import load_answer_file
-from backcheck.cli import prompts
+from backcheck.cli import plain
+from backcheck.cli import terminal as term
 from backcheck.cli.app import app
-from backcheck.cli.prompts import TerminalAsker, check_ticks, parse_age, screen_answers
+from backcheck.cli.prompts import TerminalAsker
+from backcheck.cli.terminal import check_ticks, parse_age, screen_answers
 from backcheck.engine import assess
 from backcheck.interview import BACK, AfterEmergency, Back, Prompt, due_questions, shown_options
 from backcheck.knowledge.model import Knowledge
@@ -84,15 +86,15 @@ def pt_input() -> Iterator[PipeInput]:
 @pytest.fixture
 def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     """Let `ask` run as if stdin and stdout were a terminal."""
-    monkeypatch.setattr(prompts, "is_terminal", lambda: True)
-    monkeypatch.setattr(prompts, "stdout_is_terminal", lambda: True)
+    monkeypatch.setattr(term, "is_terminal", lambda: True)
+    monkeypatch.setattr(term, "stdout_is_terminal", lambda: True)
 
 
 @pytest.fixture
 def redirected(monkeypatch: pytest.MonkeyPatch) -> None:
     """Let `ask` run as if stdin were a terminal and stdout went to a file."""
-    monkeypatch.setattr(prompts, "is_terminal", lambda: True)
-    monkeypatch.setattr(prompts, "stdout_is_terminal", lambda: False)
+    monkeypatch.setattr(term, "is_terminal", lambda: True)
+    monkeypatch.setattr(term, "stdout_is_terminal", lambda: False)
 
 
 def type_keys(pipe: PipeInput, *keys: str) -> None:
@@ -388,7 +390,7 @@ def test_is_terminal_needs_a_terminal_stdin_only(
 
     monkeypatch.setattr(sys, "stdin", Stream(stdin))
     monkeypatch.setattr(sys, "stdout", Stream(stdout))
-    assert prompts.is_terminal() is ok
+    assert term.is_terminal() is ok
 
 
 def test_other_commands_do_not_import_questionary() -> None:
@@ -583,9 +585,9 @@ def test_screen_answers_and_tick_rules(knowledge: Knowledge) -> None:
     }
     assert screen_answers(questions, [], not_sure=True) == {"fever": None, "history": None}
     assert check_ticks([]) is not True
-    assert check_ticks([prompts.NONE_OF_THESE, "fever"]) is not True
-    assert check_ticks([prompts.GO_BACK, "fever"]) is True
-    assert check_ticks([prompts.NOT_SURE]) is True
+    assert check_ticks([term.NONE_OF_THESE, "fever"]) is not True
+    assert check_ticks([term.GO_BACK, "fever"]) is True
+    assert check_ticks([term.NOT_SURE]) is True
 
 
 def test_the_first_prompt_offers_no_back(pt_input: PipeInput, knowledge: Knowledge) -> None:
@@ -713,10 +715,10 @@ def test_an_encoding_that_cannot_show_the_questions_stops_before_asking(
     class Ascii(io.StringIO):
         encoding = "ascii"
 
-    problem = prompts.check_encoding(knowledge, Ascii())
+    problem = plain.check_encoding(knowledge, Ascii())
     assert problem is not None
     assert "LANG=C.UTF-8" in problem
-    assert prompts.check_encoding(knowledge, io.TextIOWrapper(io.BytesIO(), "utf-8")) is None
+    assert plain.check_encoding(knowledge, io.TextIOWrapper(io.BytesIO(), "utf-8")) is None
 
 
 @pytest.mark.parametrize("width", [60, 80])

@@ -1,0 +1,188 @@
+"""What both askers of `backcheck ask` share: the terminal, signals, answers and saving.
+
+The functions that look at the terminal (``is_terminal``, ``stdout_is_terminal``) are looked
+up through this module at call time, so tests can replace them here.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from backcheck.interview import BACK, Back
+from backcheck.knowledge.model import Knowledge, Question, Verdict
+from backcheck.knowledge.rules import Answer, Answers
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from backcheck.result import Result
+
+# Choice values that are not answers. Strings, because questionary turns value=None into the title.
+NONE_OF_THESE = "__none_of_these__"
+NOT_SURE = "__not_sure__"
+GO_BACK = "__back__"
+BACK_WORDS = ("b", "back")
+
+
+def is_terminal() -> bool:
+    """True when stdin is a terminal, so keys can be read (tests replace this)."""
+    return sys.stdin.isatty()
+
+
+def stdout_is_terminal() -> bool:
+    """False when stdout is redirected (`ask > out.txt`): the questions then go to the terminal."""
+    return sys.stdout.isatty()
+
+
+def screen_console(*, plain: bool = False) -> Console:
+    """A console that writes to the terminal itself (stderr), leaving stdout for the result."""
+    from rich.console import Console
+
+    return Console(file=sys.stderr, highlight=False, no_color=plain or None)
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP during the interview: handled like Ctrl-C (answers kept with --save)."""
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into Stopped while the interview runs, then restore the handlers.
+
+    The exception unwinds through prompt_toolkit, which puts the terminal back as it was.
+    """
+    import signal
+
+    def stop(signum: int, _frame: object) -> None:
+        raise Stopped(signal.Signals(signum).name)
+
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    before = {sig: signal.signal(sig, stop) for sig in wanted}
+    try:
+        yield
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
+
+
+@contextmanager
+def prompt_session(*, redirected: bool) -> Iterator[None]:
+    """Draw the prompts on the terminal even when stdout is redirected."""
+    if not redirected:
+        yield
+        return
+    from prompt_toolkit.application import create_app_session, get_app_session
+    from prompt_toolkit.output import DummyOutput, create_output
+
+    current = get_app_session()
+    if isinstance(current._output, DummyOutput):  # a test already chose where prompts go
+        yield
+        return
+    with create_app_session(output=create_output(always_prefer_tty=True)):
+        yield
+
+
+def escape_markup(text: str) -> str:
+    """Text shown literally by rich."""
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def screen_answers(
+    questions: Sequence[Question], ticked: Sequence[str], *, not_sure: bool
+) -> dict[str, Answer | None]:
+    """Answers from a checkbox of several questions.
+
+    A yes/no question's line is ticked (yes) or not (no); a multi question's lines are
+    ``"question:option"``. With ``not_sure``, what was left unticked stays unknown (None).
+    """
+    chosen = set(ticked)
+    answers: dict[str, Answer | None] = {}
+    for q in questions:
+        if q.type == "yes_no":
+            answers[q.id] = "yes" if q.id in chosen else (None if not_sure else "no")
+        else:
+            picked = tuple(o.id for o in q.options if f"{q.id}:{o.id}" in chosen)
+            answers[q.id] = picked if picked or not not_sure else None
+    return answers
+
+
+def check_ticks(ticked: Sequence[str]) -> bool | str:
+    """The checkbox rule: tick something; 'None of these' goes alone."""
+    if GO_BACK in ticked:
+        return True
+    if not ticked:
+        return "Tick at least one line (Space), or “None of these”, then press Enter."
+    if NONE_OF_THESE in ticked and len(ticked) > 1:
+        return "“None of these” can't be ticked together with other lines."
+    return True
+
+
+def parse_age(text: str, question: Question, *, can_go_back: bool) -> int | Back | str:
+    """An age, BACK, or the message to show for anything else."""
+    value = text.strip().lower()
+    if can_go_back and value in BACK_WORDS:
+        return BACK
+    low, high = question.min or 0, question.max if question.max is not None else 150
+    back = " (or b to go back)" if can_go_back else ""
+    # a long paste is refused before int() (which refuses over 4,300 digits with an error)
+    age = int(value) if len(value) <= 3 and value.isascii() and value.isdigit() else None
+    if age is None or not low <= age <= high:
+        return f"Type your age in whole years, {low} to {high}{back}."
+    return age
+
+
+def show_emergency(console: Console, knowledge: Knowledge, assessment: Result) -> None:
+    """The emergency advice: what to do now, the emergency number, and why."""
+    from backcheck.output.summary import bullets, render_verdict_banner
+
+    console.print()
+    render_verdict_banner(console, assessment)
+    console.print("[bold]Because of your answers:[/bold]")
+    bullets(
+        console,
+        [
+            f"[bold]{r.title}[/bold]: {r.why}"
+            for r in assessment.reasons
+            if r.level == Verdict.EMERGENCY
+        ],
+    )
+    console.print(
+        "You can stop here and see the summary, or finish the questions first. "
+        "Please get help now either way."
+    )
+
+
+def keep_answers(
+    console: Console,
+    path: Path,
+    knowledge: Knowledge,
+    answers: Answers,
+    *,
+    complete: bool,
+    force: bool,
+) -> None:
+    """Save the answers for `backcheck run`; if that fails, print them so nothing is lost."""
+    import yaml
+
+    from backcheck.answers import answers_to_file_data
+    from backcheck.errors import BackcheckError
+    from backcheck.files import write_private
+
+    data = answers_to_file_data(answers, knowledge, complete=complete)
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None)
+    try:
+        write_private(path, text, force=force)
+    except (BackcheckError, OSError) as exc:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        problem = str(exc) if isinstance(exc, BackcheckError) else f"{path}: {exc.strerror or exc}"
+        raise BackcheckError(f"{problem}; the answers are printed above instead") from None
+    note = " (marked incomplete)" if not complete else ""
+    console.print(f"\nYour answers are saved in {path}{note}.", markup=False)
+    console.print(f"See this summary again with: backcheck run {path}", markup=False)
