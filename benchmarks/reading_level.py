@@ -63,7 +63,7 @@ def patient_texts(knowledge: object) -> Iterator[tuple[str, str]]:
 
 def grades(knowledge: object) -> list[tuple[float, str, str]]:
     """(grade, where, text) for every text, hardest first."""
-    import textstat  # type: ignore[import-untyped]
+    import textstat  # type: ignore[import-untyped]  # textstat ships no type hints
 
     rows = [
         (float(textstat.flesch_kincaid_grade(text)), where, text)

@@ -28,7 +28,7 @@ BENCH = _benchmark()
 
 
 def test_the_grade_formula_works_offline_and_tells_plain_from_hard() -> None:
-    import textstat  # type: ignore[import-untyped]
+    import textstat  # type: ignore[import-untyped]  # textstat ships no type hints
 
     assert textstat.flesch_kincaid_grade("Keep moving. Do not stay in bed.") < 4
     hard = "Intervertebral disc herniation frequently necessitates multidisciplinary evaluation."

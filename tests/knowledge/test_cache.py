@@ -9,6 +9,7 @@ import pytest
 
 from backcheck.knowledge import cache
 from backcheck.knowledge.loading import default_knowledge_path, load_knowledge
+from backcheck.knowledge.model import Verdict
 
 
 @pytest.fixture
@@ -48,7 +49,7 @@ def test_an_edited_file_is_read_afresh(cache_dir: Path, tmp_path: Path) -> None:
         "title: Get emergency care now", "title: Go now"
     )
     path.write_text(text, encoding="utf-8")
-    assert load_knowledge(path).verdicts["emergency"].title == "Go now"  # type: ignore[index]
+    assert load_knowledge(path).verdicts[Verdict.EMERGENCY].title == "Go now"
 
 
 def test_a_broken_or_foreign_cache_is_ignored(cache_dir: Path, tmp_path: Path) -> None:
