@@ -25,7 +25,7 @@ missing answers could still set is "not ruled out" rather than silently false.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 if TYPE_CHECKING:
     from backcheck.knowledge.fields import Fields
@@ -48,6 +48,21 @@ def _node_hash(self: tuple[Any, ...]) -> int:
     return hash((type(self).__name__, tuple(self)))
 
 
+def _other_node(self: tuple[Any, ...], other: object) -> bool:
+    return not _same_node(self, other)
+
+
+_T = TypeVar("_T")
+
+
+def _compared_by_type(cls: type[_T]) -> type[_T]:
+    """Give a node class ``==``, ``!=`` and a hash that tell node types apart."""
+    for name, method in (("__eq__", _same_node), ("__ne__", _other_node), ("__hash__", _node_hash)):
+        setattr(cls, name, method)
+    return cls
+
+
+@_compared_by_type
 class Match(NamedTuple):
     """One question's answer is (or contains) one of ``values``, or lies in a range."""
 
@@ -56,71 +71,26 @@ class Match(NamedTuple):
     at_least: int | None = None
     below: int | None = None
 
-    def __eq__(self, other: object) -> bool:
-        """Equal only to the same node type with equal fields (see the module docstring)."""
-        return _same_node(self, other)
 
-    def __ne__(self, other: object) -> bool:
-        """The opposite of ``==``."""
-        return not _same_node(self, other)
-
-    def __hash__(self) -> int:
-        """Agrees with ``==``."""
-        return _node_hash(self)
-
-
+@_compared_by_type
 class AllOf(NamedTuple):
     """Every part holds."""
 
     parts: tuple[When, ...]
 
-    def __eq__(self, other: object) -> bool:
-        """Equal only to the same node type with equal fields (see the module docstring)."""
-        return _same_node(self, other)
 
-    def __ne__(self, other: object) -> bool:
-        """The opposite of ``==``."""
-        return not _same_node(self, other)
-
-    def __hash__(self) -> int:
-        """Agrees with ``==``."""
-        return _node_hash(self)
-
-
+@_compared_by_type
 class AnyOf(NamedTuple):
     """At least one part holds."""
 
     parts: tuple[When, ...]
 
-    def __eq__(self, other: object) -> bool:
-        """Equal only to the same node type with equal fields (see the module docstring)."""
-        return _same_node(self, other)
 
-    def __ne__(self, other: object) -> bool:
-        """The opposite of ``==``."""
-        return not _same_node(self, other)
-
-    def __hash__(self) -> int:
-        """Agrees with ``==``."""
-        return _node_hash(self)
-
-
+@_compared_by_type
 class Not(NamedTuple):
     """The part does not hold."""
 
     part: When
-
-    def __eq__(self, other: object) -> bool:
-        """Equal only to the same node type with equal fields (see the module docstring)."""
-        return _same_node(self, other)
-
-    def __ne__(self, other: object) -> bool:
-        """The opposite of ``==``."""
-        return not _same_node(self, other)
-
-    def __hash__(self) -> int:
-        """Agrees with ``==``."""
-        return _node_hash(self)
 
 
 When = Match | AllOf | AnyOf | Not
