@@ -110,6 +110,12 @@ def main_options(
     ctx.ensure_object(dict)["knowledge_path"] = knowledge
 
 
+# `ask`, the main job, is registered first so that --help lists it first.
+app.command(name="ask", short_help="The interview: questions, then advice and causes.")(
+    handle_errors(ask)
+)
+
+
 @app.command()
 @handle_errors
 def run(
@@ -216,9 +222,6 @@ def validate(
         f"{len(knowledge.warning_signs)} warning signs, {len(knowledge.questions)} questions, "
         f"{len(knowledge.triggers)} triggers"
     )
-
-
-app.command(name="ask")(handle_errors(ask))  # here, to keep the order of --help
 
 
 class EvalFormat(StrEnum):

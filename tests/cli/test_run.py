@@ -199,3 +199,10 @@ def test_piped_output_has_no_trailing_spaces(details: bool) -> None:
         ).stdout
         assert out.strip()
         assert [line for line in out.splitlines() if line != line.rstrip()] == [], example
+
+
+def test_help_lists_ask_first_with_its_whole_description() -> None:
+    result = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "80"})
+    commands = result.stdout.split("Commands:", 1)[1].split()
+    assert commands[0] == "ask"
+    assert "The interview: questions, then advice and causes." in result.stdout
