@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from backcheck.knowledge.model import Knowledge, Verdict, WarningSign
 from backcheck.knowledge.safetynet import DATED, SafetyNet, SignNet
-from backcheck.result import ConditionScore, Contribution, ReasonKind, SignRef
+from backcheck.result import ConditionScore, Contribution, ReasonKind, SignRef, strength_of
 
 if TYPE_CHECKING:
     from backcheck.knowledge.rules import Answers
@@ -45,7 +45,7 @@ class Cause(NamedTuple):
     @property
     def strength(self) -> str:
         """How well the answers match, in words."""
-        return ConditionScore("", "", self.score, ()).strength
+        return strength_of(self.score)
 
 
 class Advice(NamedTuple):
@@ -164,10 +164,7 @@ def pick_causes(
     # Only a warning sign that sends a person to a doctor today or sooner leads the causes:
     # that is where a "probably just a disc" line could undercut the advice.
     for sign in (s for s in set_by if s.level.rank >= Verdict.URGENT.rank):
-        targets = sign.points_to or tuple(
-            c.id for c in knowledge.conditions.values() if sign.id in c.warning_signs
-        )
-        for cid in targets:
+        for cid in sign.points_to:
             if cid not in pointed:
                 pointed.append(cid)
     ranking = list(assessment.conditions)

@@ -17,6 +17,17 @@ if TYPE_CHECKING:
     from backcheck.advice import Advice
 
 
+def strength_of(score: float) -> str:
+    """A score in words: strong, moderate or weak match, or unlikely."""
+    if score >= 0.5:
+        return "strong match"
+    if score >= 0.2:
+        return "moderate match"
+    if score >= 0.05:
+        return "weak match"
+    return "unlikely"
+
+
 class ReasonKind(StrEnum):
     """What a reason for the verdict is."""
 
@@ -55,13 +66,7 @@ class ConditionScore(NamedTuple):
     @property
     def strength(self) -> str:
         """Words for the score, so the number is never read as a diagnosis."""
-        if self.score >= 0.5:
-            return "strong match"
-        if self.score >= 0.2:
-            return "moderate match"
-        if self.score >= 0.05:
-            return "weak match"
-        return "unlikely"
+        return strength_of(self.score)
 
 
 class SignRef(NamedTuple):
