@@ -175,15 +175,17 @@ def lookup(
     """Quick reference on a condition: symptoms, triggers, warning signs, tests, what helps."""
     from backcheck.lookup import find_condition
     from backcheck.output.reference import render_condition
+    from backcheck.output.style import literal
 
     knowledge = knowledge_of(ctx)
     query = " ".join(name)
     result = find_condition(knowledge, query)
     if result.symptom is not None:
         out = stdout_console()
-        out.print(f"'{result.symptom}' is a symptom, not one condition. It can belong to:")
+        symptom = literal(result.symptom)
+        out.print(f"'{symptom}' is a symptom, not one condition. It can belong to:")
         for item in result.suggestions:
-            out.print(f"  - {item.name} (backcheck lookup {item.id})")
+            out.print(f"  - {literal(item.name)} (backcheck lookup {literal(item.id)})")
         return
     if result.condition is None:
         hint = ", ".join(f"{c.name} ({c.id})" for c in result.suggestions)
@@ -218,7 +220,7 @@ def validate(
     path = file or ctx.ensure_object(dict).get("knowledge_path")
     knowledge = load_knowledge(path)
     typer.echo(
-        f"OK: {knowledge.source}: {len(knowledge.conditions)} conditions, "
+        f"OK: {one_line(knowledge.source)}: {len(knowledge.conditions)} conditions, "
         f"{len(knowledge.warning_signs)} warning signs, {len(knowledge.questions)} questions, "
         f"{len(knowledge.triggers)} triggers"
     )
@@ -250,7 +252,9 @@ def eval_command(
     knowledge = knowledge_of(ctx)
     sets = {str(d): evaluate_vignettes(knowledge, vignette_paths([d])) for d in dirs}
     if output == EvalFormat.json:
-        sys.stdout.write(json.dumps(eval_json(sets), ensure_ascii=False, indent=2) + "\n")
+        from backcheck.output.jsonout import shown
+
+        sys.stdout.write(shown(json.dumps(eval_json(sets), ensure_ascii=False, indent=2)) + "\n")
     else:
         render_eval(stdout_console(), sets)
     if check and any(e.missed_targets() for e in sets.values()):

@@ -27,7 +27,9 @@ class PlainAsker:
         self.out = out or sys.stdout
 
     def say(self, text: str = "") -> None:
-        self.out.write(text + "\n")
+        from backcheck.errors import one_line  # control characters from a file are shown
+
+        self.out.write("\n".join(one_line(line) for line in text.split("\n")) + "\n")
         self.out.flush()
 
     def read(self, hint: str) -> str:

@@ -139,6 +139,7 @@ def parse_age(text: str, question: Question, *, can_go_back: bool) -> int | Back
 
 def show_emergency(console: Console, knowledge: Knowledge, assessment: Result) -> None:
     """The emergency advice: what to do now, the emergency number, and why."""
+    from backcheck.output.style import literal
     from backcheck.output.summary import bullets, render_verdict_banner
 
     console.print()
@@ -147,7 +148,7 @@ def show_emergency(console: Console, knowledge: Knowledge, assessment: Result) -
     bullets(
         console,
         [
-            f"[bold]{r.title}[/bold]: {r.why}"
+            f"[bold]{literal(r.title)}[/bold]: {literal(r.why)}"
             for r in assessment.reasons
             if r.level == Verdict.EMERGENCY
         ],

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from backcheck.advice import WHY_PARTS, Advice, Cause
 from backcheck.knowledge.model import Verdict
-from backcheck.output.style import VERDICT_COLOUR, VERDICT_WORD, bullet_text
+from backcheck.output.style import VERDICT_COLOUR, VERDICT_WORD, bullet_text, literal, visible
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -24,12 +24,16 @@ MORE = "More: --details shows the reasons and answers; --save or -o FILE keeps a
 
 
 def verdict_line(result: Result) -> str:
-    """'VERDICT: SEE A DOCTOR: Book a doctor's appointment'."""
-    return f"VERDICT: {VERDICT_WORD[result.verdict]}: {result.verdict_title}"
+    """'VERDICT: SEE A DOCTOR: Book a doctor's appointment' (plain text, not markup)."""
+    return f"VERDICT: {VERDICT_WORD[result.verdict]}: {visible(result.verdict_title)}"
 
 
 def why_text(assessment: Result, advice: Advice) -> str:
-    """Why the verdict is what it is, citing only what the person answered."""
+    """Why the verdict is what it is, citing only what the person answered (plain text)."""
+    return visible(_why(assessment, advice))
+
+
+def _why(assessment: Result, advice: Advice) -> str:
     if advice.set_by:
         titles = "; ".join(s.title for s in advice.set_by[:2])
         sign = "warning sign" if len(advice.set_by) == 1 else "warning signs"
@@ -45,15 +49,13 @@ def why_text(assessment: Result, advice: Advice) -> str:
 
 
 def cause_text(cause: Cause) -> str:
-    """One line: the condition, a match word unless the verdict is about it, and why."""
-    from rich.markup import escape
-
-    label = f"[bold]{escape(cause.label)}[/bold]"
+    """One line of markup: the condition, a match word unless the verdict is about it, and why."""
+    label = f"[bold]{literal(cause.label)}[/bold]"
     if cause.pointed:
         return f"{label} - the warning sign points to this"
     reasons = "; ".join(list(dict.fromkeys(c.because for c in cause.why))[:WHY_PARTS])
     head = f"{label} ({cause.strength})"
-    return f"{head} - {escape(reasons)}" if cause.why else head
+    return f"{head} - {literal(reasons)}" if cause.why else head
 
 
 SCREEN_LINES = 24
@@ -90,19 +92,18 @@ def _print_brief(
     more: str,
     watch: int,
 ) -> None:
-    from rich.markup import escape
     from rich.panel import Panel
     from rich.text import Text
 
     verdict = result.verdict
     if source:
-        console.print(f"[dim]{escape(source)}[/dim]", overflow="ellipsis", no_wrap=True)
+        console.print(f"[dim]{literal(source)}[/dim]", overflow="ellipsis", no_wrap=True)
     body = Text()
     body.append(verdict_line(result) + "\n", style="bold")
     if verdict == Verdict.EMERGENCY:
-        body.append(result.emergency_hint, style="bold")
+        body.append(visible(result.emergency_hint), style="bold")
     else:
-        body.append(advice.now)
+        body.append(visible(advice.now))
     console.print(
         Panel(
             body,
@@ -123,12 +124,12 @@ def _print_brief(
             out.append_text(Text.from_markup(f"[bold]{title}[/bold]\n", emoji=False))
             out.append_text(bullet_text(console, items, markers=markers))
 
-    helps = [escape(t) for t in (*advice.meantime[:1], *advice.avoid[:1])]
+    helps = [literal(t) for t in (*advice.meantime[:1], *advice.avoid[:1])]
     if verdict == Verdict.EMERGENCY:
-        section("While you wait", [escape(t) for t in advice.meantime[:2]] + helps[1:])
+        section("While you wait", [literal(t) for t in advice.meantime[:2]] + helps[1:])
     else:
         section("Meanwhile", helps)
-        section("Watch for", [escape(w.line) for w in advice.watch[:watch]])
+        section("Watch for", [literal(w.line) for w in advice.watch[:watch]])
     if advice.causes:
         out.append_text(Text.from_markup("[bold]Likely causes[/bold]\n"))
     for number, cause in enumerate(advice.causes, start=1):
@@ -143,7 +144,7 @@ def _print_brief(
         t for t in (advice.course and f"How long: {advice.course}", advice.check_again(today)) if t
     )
     if tail:
-        for line in Text(tail).wrap(console, console.width):
+        for line in Text(visible(tail)).wrap(console, console.width):
             line.rstrip()
             console.print(line, soft_wrap=True)
     if result.not_asked:
@@ -152,5 +153,5 @@ def _print_brief(
             f"Not checked: {count} newer warning signs (old answer file); run backcheck ask.",
             markup=False,
         )
-    console.print(escape(more), overflow="fold")
-    console.print(f"[bold]{escape(verdict_line(result))}[/bold]. Not a diagnosis.")
+    console.print(literal(more), overflow="fold")
+    console.print(f"[bold]{literal(verdict_line(result))}[/bold]. Not a diagnosis.")

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from backcheck.evaluation import TARGETS, Evaluation, combined
+from backcheck.output.style import literal
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -36,7 +37,8 @@ def render_eval(console: Console, sets: dict[str, Evaluation]) -> None:
     table.add_column("figure", no_wrap=True)
     for name, e in everything.items():
         # Two-line headers keep three sets and the targets within 80 columns.
-        header = "/\n".join(Path(name).parts[-2:]) if name != "overall" else "overall\n"
+        parts = [literal(part) for part in Path(name).parts[-2:]]
+        header = "/\n".join(parts) if name != "overall" else "overall\n"
         table.add_column(f"{header} ({len(e.cases)})", justify="right")
     table.add_column("target", justify="right")
     for key, label in LABELS.items():
@@ -66,4 +68,4 @@ def render_eval(console: Console, sets: dict[str, Evaluation]) -> None:
     console.print(f"\n[bold]Misses ({len(misses)})[/bold]")
     for miss in misses:
         for problem in miss["problems"]:
-            console.print(f"  {miss['id']}: {problem}", highlight=False)
+            console.print(f"  {literal(str(miss['id']))}: {literal(problem)}", highlight=False)

@@ -74,7 +74,27 @@ def to_json_line(result: Result, source: str | None = None) -> str:
     top = json.dumps(_head(result, source), ensure_ascii=False)
     conditions = ", ".join(_condition_line(c) for c in result.conditions)
     disclaimer = json.dumps(result.disclaimer, ensure_ascii=False)
-    return f'{top[:-1]}, "conditions": [{conditions}], "disclaimer": {disclaimer}}}'
+    return shown(f'{top[:-1]}, "conditions": [{conditions}], "disclaimer": {disclaimer}}}')
+
+
+def shown(text: str) -> str:
+    """JSON text with every control, bidi or other invisible character inside its strings
+    written as a \\u escape: the same JSON value, but nothing a terminal would obey."""
+    if text.isprintable():
+        return text
+    import re
+
+    def escape(match: re.Match[str]) -> str:
+        char = match[0]
+        if char.isprintable() or char == "\n":  # a newline outside strings is layout
+            return char
+        code = ord(char)
+        if code > 0xFFFF:  # outside the basic plane: a surrogate pair, as JSON spells it
+            code -= 0x10000
+            return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+        return f"\\u{code:04x}"
+
+    return re.sub(r"[^\x20-\x7e]", escape, text)
 
 
 def _condition_line(item: ConditionScore) -> str:

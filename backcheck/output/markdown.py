@@ -1,14 +1,34 @@
-"""A Markdown report of a result, to print or send to a doctor."""
+"""A Markdown report of a result, to print or send to a doctor.
+
+Every text from a file (the knowledge, the answer file's name) goes through ``text``, so it
+reads as written and never becomes a heading, a link, code, HTML or a table cell border.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from backcheck.knowledge.model import Verdict
 from backcheck.output.style import VERDICT_WORD
 from backcheck.result import Result
 
 SHOWN_CONDITIONS = 5
+
+# Characters that can start Markdown or HTML structure anywhere in a line (CommonMark lets
+# any ASCII punctuation be escaped with a backslash; GitHub tables also split on "|").
+_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|~!&])")
+# A start like a list item, a rule or a heading underline ("-", "+", "=", "1." or "1)").
+_LEAD = re.compile(r"^(\d*)([-+=.)])")
+
+
+def text(value: str) -> str:
+    """``value`` as literal Markdown text on one line: control characters shown as escapes,
+    every character that could start structure escaped with a backslash."""
+    from backcheck.output.style import visible
+
+    escaped = _SPECIAL.sub(r"\\\1", visible(value.strip()))
+    return _LEAD.sub(r"\1\\\2", escaped)
 
 
 def render_markdown(result: Result, source: str, today: dt.date | None = None) -> str:
@@ -19,35 +39,41 @@ def render_markdown(result: Result, source: str, today: dt.date | None = None) -
     if today is not None:
         stamp.insert(0, f"Date: {today.isoformat()}")
     out = [
-        f"# backcheck report: {source}",
+        f"# backcheck report: {text(source)}",
         "",
         " · ".join(stamp),
         "",
-        f"**Verdict: {VERDICT_WORD[result.verdict]}: {result.verdict_title}**",
+        f"**Verdict: {VERDICT_WORD[result.verdict]}: {text(result.verdict_title)}**",
         "",
     ]
-    out += [result.advice, ""]
+    out += [text(result.advice), ""]
     if result.verdict == Verdict.EMERGENCY:
-        out += [f"**{result.emergency_hint}**", ""]
+        out += [f"**{text(result.emergency_hint)}**", ""]
     out += _safety_net(result, today)
     out += ["## Why", ""]
-    out += [f"- **{r.title}** ({VERDICT_WORD[r.level].lower()}): {r.why}" for r in result.reasons]
+    out += [
+        f"- **{text(r.title)}** ({VERDICT_WORD[r.level].lower()}): {text(r.why)}"
+        for r in result.reasons
+    ]
     if not result.reasons:
         out.append("- No warning sign was found in the answers.")
     if result.not_ruled_out:
         out += ["", "## Not ruled out (questions not answered)", ""]
-        out += [f"- {s.title} ({VERDICT_WORD[s.level].lower()})" for s in result.not_ruled_out]
+        out += [
+            f"- {text(s.title)} ({VERDICT_WORD[s.level].lower()})" for s in result.not_ruled_out
+        ]
     if result.not_asked:
-        out += ["", "## Checks not made", "", result.not_asked_text()]
+        out += ["", "## Checks not made", "", text(result.not_asked_text())]
     out += ["", "## Answers", "", "| Question | Answer |", "|---|---|"]
-    out += [f"| {q} | {a} |" for q, a in result.answer_lines()]
+    out += [f"| {text(q)} | {text(a)} |" for q, a in result.answer_lines()]
     if result.not_assessed:
-        out += ["", f"Not answered: {', '.join(q.id for q in result.not_assessed)}"]
+        out += ["", f"Not answered: {text(', '.join(q.id for q in result.not_assessed))}"]
     out += ["", "## Possible causes", "", "| # | Condition | Match | Why |", "|---|---|---|---|"]
     for index, item in enumerate(result.top(SHOWN_CONDITIONS), start=1):
-        why = "; ".join(f"{c.because} ({c.weight:+.1f})" for c in item.contributions) or "-"
-        out.append(f"| {index} | {item.name} | {item.score:.0%} ({item.strength}) | {why} |")
-    out += ["", f"*{result.disclaimer}*", ""]
+        why = "; ".join(f"{text(c.because)} ({c.weight:+.1f})" for c in item.contributions)
+        match = f"{item.score:.0%} ({item.strength})"
+        out.append(f"| {index} | {text(item.name)} | {match} | {why or '-'} |")
+    out += ["", f"*{text(result.disclaimer)}*", ""]
     return "\n".join(out)
 
 
@@ -56,15 +82,15 @@ def _safety_net(result: Result, today: dt.date | None) -> list[str]:
     advice = result.safety_net
     if advice is None:
         return []
-    out = ["## What to do", "", advice.now, ""]
+    out = ["## What to do", "", text(advice.now), ""]
     if advice.meantime or advice.avoid:
         out += ["In the meantime:", ""]
-        out += [f"- {t}" for t in (*advice.meantime, *advice.avoid)]
+        out += [f"- {text(t)}" for t in (*advice.meantime, *advice.avoid)]
         out.append("")
     if advice.watch:
-        out += ["Watch for:", ""] + [f"- {w.line}" for w in advice.watch] + [""]
+        out += ["Watch for:", ""] + [f"- {text(w.line)}" for w in advice.watch] + [""]
     if advice.course:
-        out += [f"How long: {advice.course}", ""]
+        out += [f"How long: {text(advice.course)}", ""]
     if today is not None and (again := advice.check_again(today)):
-        out += [again, ""]
+        out += [text(again), ""]
     return out

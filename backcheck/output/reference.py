@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from backcheck.knowledge.model import Condition, Knowledge
-from backcheck.output.style import VERDICT_WORD, bullets
+from backcheck.output.style import VERDICT_WORD, bullets, literal
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -18,13 +18,13 @@ def render_condition(console: Console, knowledge: Knowledge, condition: Conditio
     category = knowledge.categories[condition.category].name
     usual = VERDICT_WORD[condition.triage].lower()
     header = (
-        f"[bold]{condition.name}[/bold] ({condition.id})\n"
-        f"{category}; {condition.prevalence}; usually: {usual}"
+        f"[bold]{literal(condition.name)}[/bold] ({literal(condition.id)})\n"
+        f"{literal(category)}; {literal(condition.prevalence)}; usually: {usual}"
     )
     console.print(Panel(header, expand=False))
     if condition.aliases:
-        console.print(f"[dim]Also called: {', '.join(condition.aliases)}[/dim]")
-    console.print(f"\n{condition.summary}")
+        console.print(f"[dim]Also called: {literal(', '.join(condition.aliases))}[/dim]")
+    console.print(f"\n{literal(condition.summary)}")
     _section(console, "Typical symptoms", condition.symptoms)
     triggers = [knowledge.triggers[t] for t in condition.triggers]
     _section(console, "Triggers", [f"{t.name}: {t.summary}" for t in triggers])
@@ -37,15 +37,15 @@ def render_condition(console: Console, knowledge: Knowledge, condition: Conditio
     _section(console, "Tests a doctor may use", [f"{t.name}: {t.what}" for t in tests])
     _section(console, "What helps", condition.self_help)
     console.print("\n[bold]When to see a doctor[/bold]")
-    console.print(f"  {condition.see_doctor_when}")
-    console.print(f"\n[italic]{knowledge.settings.disclaimer}[/italic]")
+    console.print(f"  {literal(condition.see_doctor_when)}")
+    console.print(f"\n[italic]{literal(knowledge.settings.disclaimer)}[/italic]")
 
 
 def _section(console: Console, title: str, lines: list[str] | tuple[str, ...]) -> None:
     if not lines:
         return
     console.print(f"\n[bold]{title}[/bold]")
-    bullets(console, list(lines))
+    bullets(console, [literal(line) for line in lines])
 
 
 def render_condition_list(console: Console, knowledge: Knowledge) -> None:
@@ -57,14 +57,19 @@ def render_condition_list(console: Console, knowledge: Knowledge) -> None:
         if not members:
             continue
         table = Table(
-            title=category.name, title_justify="left", title_style="bold", box=None, padding=(0, 1)
+            title=literal(category.name),
+            title_justify="left",
+            title_style="bold",
+            box=None,
+            padding=(0, 1),
         )
         table.add_column("id")
         table.add_column("name")
         table.add_column("how common")
         table.add_column("usually")
         for c in members:
-            table.add_row(c.id, c.name, c.prevalence, VERDICT_WORD[c.triage].lower())
+            cells = (c.id, c.name, c.prevalence)
+            table.add_row(*(literal(cell) for cell in cells), VERDICT_WORD[c.triage].lower())
         console.print(table)
         console.print()
     console.print("[dim]backcheck lookup NAME shows one in full.[/dim]")

@@ -1,9 +1,16 @@
-"""How verdicts look: words and colours, and an indented list; shared by every renderer."""
+"""How verdicts look: words and colours, and an indented list; shared by every renderer.
+
+Text from files (the knowledge, file names, vignette ids) is shown, never obeyed: every rich
+renderer passes it through ``literal`` (inside markup) or ``visible`` (into a ``Text``), so
+``[b]`` stays two brackets and a letter, and an escape or bidi control shows as ``\\x1b`` or
+``\\u202e`` instead of moving the cursor or turning the line around.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from backcheck.errors import one_line
 from backcheck.knowledge.model import Verdict
 
 if TYPE_CHECKING:
@@ -23,6 +30,18 @@ VERDICT_WORD = {
     Verdict.SEE_DOCTOR: "SEE A DOCTOR",
     Verdict.SELF_CARE: "SELF-CARE",
 }
+
+
+def visible(text: str) -> str:
+    """``text`` with every control, bidi or other invisible character written as an escape."""
+    return one_line(text)
+
+
+def literal(text: str) -> str:
+    """``text`` to place inside rich markup: shown as it is, never read as markup."""
+    from rich.markup import escape
+
+    return escape(one_line(text))
 
 
 def bullets(

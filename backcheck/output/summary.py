@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TextIO
 
 from backcheck.knowledge.model import Verdict
-from backcheck.output.style import VERDICT_COLOUR, VERDICT_WORD, bullet_text, bullets
+from backcheck.output.style import (
+    VERDICT_COLOUR,
+    VERDICT_WORD,
+    bullet_text,
+    bullets,
+    literal,
+    visible,
+)
 from backcheck.result import Reason, ReasonKind, Result
 
 if TYPE_CHECKING:
@@ -26,7 +33,7 @@ def console_for(sink: TextIO | None = None) -> Console:
     stream = sink if sink is not None else sys.stdout
     if not stream.isatty():
         stream = LineEnds(stream)
-    return Console(file=stream, highlight=False)
+    return Console(file=stream, highlight=False, emoji=False)  # ":x:" in a file stays text
 
 
 class LineEnds:
@@ -67,10 +74,12 @@ def render_verdict_banner(console: Console, result: Result) -> None:
 
     verdict = result.verdict
     body = Text()
-    body.append(f"VERDICT: {VERDICT_WORD[verdict]}: {result.verdict_title}\n", style="bold")
-    body.append(result.advice)
+    body.append(
+        f"VERDICT: {VERDICT_WORD[verdict]}: {visible(result.verdict_title)}\n", style="bold"
+    )
+    body.append(visible(result.advice))
     if verdict == Verdict.EMERGENCY:
-        body.append(f"\n\n{result.emergency_hint}", style="bold")
+        body.append(f"\n\n{visible(result.emergency_hint)}", style="bold")
     title = f" {VERDICT_WORD[verdict]} "
     console.print(
         Panel(body, title=title, title_align="left", border_style=VERDICT_COLOUR[verdict])
@@ -92,11 +101,10 @@ def shown_reasons(result: Result) -> list[Reason]:
 
 def render_summary(console: Console, result: Result, source: str) -> None:
     """The human summary, led by the verdict (built as one text, printed at once)."""
-    from rich.markup import escape
     from rich.text import Text
 
     if source:
-        console.print(f"[dim]{escape(source)}[/dim]")
+        console.print(f"[dim]{literal(source)}[/dim]")
     render_verdict_banner(console, result)
     out = Text()
 
@@ -108,20 +116,20 @@ def render_summary(console: Console, result: Result, source: str) -> None:
     leading = [r for r in reasons if r.level == result.verdict]
     section(
         "[bold]Why this advice[/bold]",
-        [f"[bold]{r.title}[/bold]: {r.why}" for r in leading]
+        [f"[bold]{literal(r.title)}[/bold]: {literal(r.why)}" for r in leading]
         or ["No warning sign was found in your answers."],
     )
     also = [r for r in reasons if r.level != result.verdict]
     if also:
         section(
             "[bold]Also noted[/bold]",
-            [f"{r.title} ({VERDICT_WORD[r.level].lower()})" for r in also],
+            [f"{literal(r.title)} ({VERDICT_WORD[r.level].lower()})" for r in also],
         )
     if result.not_ruled_out:
         section(
             "[bold]Not ruled out[/bold] (some questions were not answered)",
             [
-                f"If you have this: {s.title} ({VERDICT_WORD[s.level].lower()})"
+                f"If you have this: {literal(s.title)} ({VERDICT_WORD[s.level].lower()})"
                 for s in result.not_ruled_out
             ],
         )
@@ -130,28 +138,33 @@ def render_summary(console: Console, result: Result, source: str) -> None:
     causes = []
     for item in top:
         raised = "; ".join([c.because for c in item.contributions if c.weight > 0][:2])
-        line = f"[bold]{escape(item.name)}[/bold]: {item.score:.0%}, {item.strength}"
-        causes.append(f"{line}\n[dim]{escape(raised)}[/dim]" if raised else line)
+        line = f"[bold]{literal(item.name)}[/bold]: {item.score:.0%}, {item.strength}"
+        causes.append(f"{line}\n[dim]{literal(raised)}[/dim]" if raised else line)
     section(
         "[bold]Possible causes[/bold] (best match first)",
         causes,
         markers=[f"{n}." for n in range(1, len(top) + 1)],
     )
     out.append_text(
-        Text.from_markup(f"  [dim]More on one: backcheck lookup {result.conditions[0].id}[/dim]\n")
+        Text.from_markup(
+            f"  [dim]More on one: backcheck lookup {literal(result.conditions[0].id)}[/dim]\n"
+        )
     )
 
     tips = result.self_help()
     if tips and result.verdict != Verdict.EMERGENCY:
-        section("[bold]What may help meanwhile[/bold]", [escape(t) for t in tips[:6]])
+        section("[bold]What may help meanwhile[/bold]", [literal(t) for t in tips[:6]])
     if result.not_asked:
-        section("[bold]Checks not made[/bold]", [escape(result.not_asked_text())])
+        section("[bold]Checks not made[/bold]", [literal(result.not_asked_text())])
 
     lines = result.answer_lines(brief=True)
     if result.not_assessed:
         lines.append(("Not answered", ", ".join(q.short.lower() for q in result.not_assessed)))
     if lines:
-        section("[bold]What to tell the doctor[/bold]", [f"{q}: {escape(a)}" for q, a in lines])
+        section(
+            "[bold]What to tell the doctor[/bold]",
+            [f"{literal(q)}: {literal(a)}" for q, a in lines],
+        )
 
     console.print(out, end="", soft_wrap=True)  # already wrapped: print it as it is
-    console.print(f"\n[italic]{result.disclaimer}[/italic]")
+    console.print(f"\n[italic]{literal(result.disclaimer)}[/italic]")
