@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -114,6 +115,18 @@ def parse_answers(raw: dict[Any, Any], knowledge: Knowledge, label: str) -> Answ
     if fields.problems:
         raise AnswerError(label, fields.problems)
     return answers
+
+
+def check_answers(answers: object, knowledge: Knowledge, label: str = "answers") -> Answers:
+    """Answers handed to the API, checked as an answer file's are (an InputError naming
+    every problem), in their normal form; ``None`` (not sure) is kept."""
+    if not isinstance(answers, Mapping):
+        raise InputError(
+            f"{label}: must be a mapping of question ids to answers, not {type(answers).__name__}"
+        )
+    raw = {k: list(v) if isinstance(v, tuple) else v for k, v in answers.items()}
+    parsed = parse_answers(raw, knowledge, label)
+    return {k: parsed.get(k) for k in raw if k in parsed or raw[k] is None}
 
 
 def parse_answer(question: Question, value: Any, fields: Fields) -> Answer | None:

@@ -7,6 +7,7 @@ import os
 import signal
 from collections.abc import Iterator
 
+from backcheck.errors import KnowledgeError
 from backcheck.knowledge.model import Knowledge
 from backcheck.pipeline import JsonOutcome, json_line
 
@@ -23,7 +24,8 @@ assess_to_json = json_line
 
 
 def _in_worker(path: str) -> Result:
-    assert _knowledge is not None
+    if _knowledge is None:  # only json_results starts workers, after setting it
+        raise KnowledgeError("batch", ["a worker started without the knowledge"])
     return assess_to_json(_knowledge, path)
 
 

@@ -151,13 +151,13 @@ def run(
 
     if report is not None:
         check_writable(report, force=force)
-    sink = io.StringIO() if report is not None else sys.stdout
+    buffer = io.StringIO()
+    sink = buffer if report is not None else sys.stdout
     failures, worst = run_files(
         knowledge_of(ctx), files, output, sink, print_error, details=details
     )
     if report is not None:
-        assert isinstance(sink, io.StringIO)
-        write_private(report, sink.getvalue(), force=force)
+        write_private(report, buffer.getvalue(), force=force)
     if failures:
         raise typer.Exit(ExitStatus.USAGE)
     if exit_code and worst is not None:

@@ -18,6 +18,7 @@ from backcheck.cli.terminal import (
     screen_answers,
     show_emergency,
 )
+from backcheck.errors import InputError
 from backcheck.interview import BACK, AfterEmergency, Back, Prompt, StepAnswers
 from backcheck.knowledge.model import Knowledge, Question
 from backcheck.knowledge.rules import Answer, Answers
@@ -225,7 +226,8 @@ class TerminalAsker:
             )
         )
         parsed = parse_age(str(text), question, can_go_back=prompt.can_go_back)
-        assert not isinstance(parsed, str)  # the prompt's validation let only these through
+        if isinstance(parsed, str):  # the prompt's validation lets none through; never guess
+            raise InputError(f"{question.id}: {parsed}")
         return parsed
 
     def after_emergency(self, assessment: Result) -> AfterEmergency:
