@@ -39,7 +39,12 @@ def read_answer_file(path: str) -> AnswerFile:
     """Read and check one answer file (``-`` is standard input)."""
     label = "<stdin>" if path == STDIN else path
     if path == STDIN:
-        data = sys.stdin.buffer.read(MAX_ANSWER_FILE_BYTES + 1)
+        if sys.stdin is None:
+            raise InputError(f"{label}: standard input is closed; give an answer file instead")
+        try:
+            data = sys.stdin.buffer.read(MAX_ANSWER_FILE_BYTES + 1)
+        except OSError as exc:
+            raise InputError(f"{label}: cannot be read: {exc.strerror or exc}") from None
         if len(data) > MAX_ANSWER_FILE_BYTES:
             raise InputError(
                 f"{label}: larger than the {MAX_ANSWER_FILE_BYTES // 1024} KiB allowed"

@@ -40,6 +40,12 @@ class InputError(BackcheckError):
     exit_status = ExitStatus.USAGE
 
 
+class OutputError(BackcheckError):
+    """The output could not be written (standard output closed, a full device)."""
+
+    exit_status = ExitStatus.ERROR
+
+
 class KnowledgeError(BackcheckError):
     """The knowledge file is unreadable or inconsistent; every problem is listed."""
 

@@ -262,9 +262,23 @@ def eval_command(
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: the standard streams guarded (see cli/streams), then the
+    app; a closed reader keeps the exit status, output that cannot be written exits 1."""
+    from backcheck.cli import streams
+
+    guarded = streams.guard()
+    status: int | str | None
     try:
         app()
+        status = ExitStatus.OK
+    except SystemExit as exc:
+        status = exc.code
     except KeyboardInterrupt:
         sys.stderr.write("\n")
-        sys.exit(ExitStatus.INTERRUPTED)
+        status = ExitStatus.INTERRUPTED
+    except BackcheckError as exc:  # raised outside a command, e.g. while printing --help
+        print_error(*exc.lines())
+        status = exc.exit_status
+    if not streams.finish(guarded):
+        status = ExitStatus.ERROR
+    sys.exit(status)

@@ -30,7 +30,7 @@ BACK_WORDS = ("b", "back")
 
 def is_terminal() -> bool:
     """True when stdin is a terminal, so keys can be read (tests replace this)."""
-    return sys.stdin.isatty()
+    return sys.stdin is not None and sys.stdin.isatty()  # None: stdin was closed
 
 
 def stdout_is_terminal() -> bool:
