@@ -128,7 +128,10 @@ def vignette_paths(targets: Iterable[Path]) -> list[Path]:
     paths: list[Path] = []
     for target in targets:
         if target.is_dir():
-            paths += sorted(p for p in target.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
+            found = sorted(p for p in target.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
+            if not found:
+                raise InputError(f"{target}: no vignettes in this folder (YAML or JSON files)")
+            paths += found
         elif target.exists():
             paths.append(target)
         else:

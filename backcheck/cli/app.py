@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from backcheck import __version__
 from backcheck.cli.ask import ask
@@ -21,8 +22,47 @@ if TYPE_CHECKING:
 
     from backcheck.knowledge.model import Knowledge
 
+
+class OneLineErrors(TyperGroup):
+    """Usage errors as one ``error:`` line (not click's usage block), exit status 2."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run the command line; in standalone mode (the default) exit at the end."""
+        import click
+
+        try:
+            status = super().main(
+                args, prog_name, complete_var, False, windows_expand_args, **extra
+            )
+        except click.exceptions.NoArgsIsHelpError as exc:  # `backcheck` alone: the help
+            sys.stderr.write(exc.format_message() + "\n")
+            status = ExitStatus.USAGE
+        except click.ClickException as exc:
+            context = getattr(exc, "ctx", None)
+            where = context.command_path if context is not None else "backcheck"
+            message = exc.format_message().rstrip(".")
+            message = message[:1].lower() + message[1:]
+            print_error(f"{where}: {message} (see {where} --help)")
+            status = exc.exit_code
+        except click.Abort:
+            sys.stderr.write("\n")
+            status = ExitStatus.INTERRUPTED
+        if not standalone_mode:
+            return status
+        sys.exit(status if isinstance(status, int) else ExitStatus.OK)
+
+
 app = typer.Typer(
     name="backcheck",
+    cls=OneLineErrors,
     help=(
         "Check tingling, numbness, spasms or sciatica-like pain in the back: what may cause it "
         "and how soon to see a doctor. Runs offline. Not a diagnosis."
