@@ -35,23 +35,43 @@ class AnswerFile:
         return int(self.raw.get("version", 1))
 
 
+# Standard input, read once (by the main process, before any batch worker starts, as
+# workers see the null device there): its text, or the error reading it gave. Every `-`
+# of a command gets the same.
+_stdin: str | InputError | None = None
+
+
+def read_stdin(*, again: bool = False) -> str:
+    """The text on standard input, read on first use (or ``again``) and kept; InputError
+    if it cannot be used."""
+    global _stdin
+    if _stdin is None or again:
+        try:
+            _stdin = _read_stdin()
+        except InputError as exc:
+            _stdin = exc
+    if isinstance(_stdin, InputError):
+        raise _stdin
+    return _stdin
+
+
+def _read_stdin() -> str:
+    label = "<stdin>"
+    if sys.stdin is None:
+        raise InputError(f"{label}: standard input is closed; give an answer file instead")
+    try:
+        data = sys.stdin.buffer.read(MAX_ANSWER_FILE_BYTES + 1)
+    except OSError as exc:
+        raise InputError(f"{label}: cannot be read: {exc.strerror or exc}") from None
+    if len(data) > MAX_ANSWER_FILE_BYTES:
+        raise InputError(f"{label}: larger than the {MAX_ANSWER_FILE_BYTES // 1024} KiB allowed")
+    return decode(data, label=label)
+
+
 def read_answer_file(path: str) -> AnswerFile:
     """Read and check one answer file (``-`` is standard input)."""
     label = "<stdin>" if path == STDIN else path
-    if path == STDIN:
-        if sys.stdin is None:
-            raise InputError(f"{label}: standard input is closed; give an answer file instead")
-        try:
-            data = sys.stdin.buffer.read(MAX_ANSWER_FILE_BYTES + 1)
-        except OSError as exc:
-            raise InputError(f"{label}: cannot be read: {exc.strerror or exc}") from None
-        if len(data) > MAX_ANSWER_FILE_BYTES:
-            raise InputError(
-                f"{label}: larger than the {MAX_ANSWER_FILE_BYTES // 1024} KiB allowed"
-            )
-        text = decode(data, label=label)
-    else:
-        text = read_text(Path(path), label=label)
+    text = read_stdin() if path == STDIN else read_text(Path(path), label=label)
     if not text.strip():
         raise InputError(f"{label}: is empty; expected a mapping with 'answers'")
     try:

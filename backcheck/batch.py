@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-from collections.abc import Iterator
+from collections.abc import Generator
 
 from backcheck.errors import KnowledgeError
 from backcheck.knowledge.model import Knowledge
@@ -30,11 +30,14 @@ def _in_worker(path: str) -> Result:
 
 
 def _ignore_interrupts() -> None:
-    # Ctrl-C is handled once, in the parent, which then stops the workers.
+    # Stopping is the parent's job (Ctrl-C and SIGTERM reach the whole process group): a
+    # worker killed in the middle of sending a result would leave the pool's queue half
+    # written and the parent waiting for the rest for ever.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
-def json_results(knowledge: Knowledge, paths: list[str]) -> Iterator[Result]:
+def json_results(knowledge: Knowledge, paths: list[str]) -> Generator[Result, None, None]:
     """Results in the order of ``paths``; parallel where fork is available and worth it."""
     global _knowledge
     workers = min(os.cpu_count() or 1, 8)
@@ -48,6 +51,24 @@ def json_results(knowledge: Knowledge, paths: list[str]) -> Iterator[Result]:
         return
     _knowledge = knowledge
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_ignore_interrupts) as pool:
+    # SIGTERM stops a batch as Ctrl-C does (KeyboardInterrupt, exit status 130).
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    pool = context.Pool(workers, initializer=_ignore_interrupts)
+    try:
         for start in range(0, len(paths), WINDOW):
             yield from pool.imap(_in_worker, paths[start : start + WINDOW], chunksize=16)
+    finally:
+        # Done or stopped: the workers finish the files already handed out (one window at
+        # most) and leave; a second Ctrl-C meanwhile is ignored, as the batch is stopping.
+        interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        try:
+            pool.close()
+            pool.join()
+        finally:
+            signal.signal(signal.SIGINT, interrupt)
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import os
 import secrets
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 from backcheck.errors import BackcheckError, InputError
@@ -59,12 +61,97 @@ def check_writable(path: Path, *, force: bool) -> None:
         raise WriteError(f"{path}: cannot be written (the file name is too long)")
 
 
-def write_private(path: Path, text: str, *, force: bool) -> None:
-    """Write ``text`` to ``path`` atomically, readable only by its owner."""
-    if not isinstance(text, str):
-        raise InputError("write_private: the text to write must be a string")
+class PrivateFile(io.TextIOBase):
+    """A text stream into the temporary file of ``open_private``, written in blocks as it
+    comes; a failed write is a ``WriteError`` naming the final path."""
+
+    BLOCK = 1 << 16
+
+    def __init__(self, fd: int, path: Path) -> None:
+        """Write UTF-8 text to descriptor ``fd`` (closed by ``finish`` or ``discard``)."""
+        super().__init__()
+        self._fd: int | None = fd
+        self._path = path
+        self._pending = bytearray()
+
+    def writable(self) -> bool:
+        """Always."""
+        return True
+
+    def isatty(self) -> bool:
+        """Never a terminal."""
+        return False
+
+    def write(self, text: str) -> int:
+        """Write ``text``; it reaches the file a block at a time."""
+        self._pending += text.encode("utf-8")
+        if len(self._pending) >= self.BLOCK:
+            self.flush()
+        return len(text)
+
+    def flush(self) -> None:
+        """Write what is pending to the file."""
+        if self._fd is None or not self._pending:
+            return
+        data = bytes(self._pending)
+        self._pending.clear()
+        view = memoryview(data)
+        try:
+            while view:
+                view = view[os.write(self._fd, view) :]
+        except OSError as exc:
+            raise _failed(self._path, exc) from None
+
+    def finish(self) -> None:
+        """Write everything, flush it to the disk and close."""
+        self.flush()
+        try:
+            if self._fd is not None:
+                os.fsync(self._fd)
+        except OSError as exc:
+            raise _failed(self._path, exc) from None
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        """Close without writing what is pending (open_private removes the file)."""
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = None
+
+
+def _failed(path: Path, exc: OSError) -> WriteError:
+    return WriteError(
+        f"{path}: cannot be written ({_describe(exc)}); any earlier file is unchanged"
+    )
+
+
+@contextlib.contextmanager
+def open_private(path: Path, *, force: bool) -> Iterator[PrivateFile]:
+    """A stream whose text becomes ``path`` (mode 0600) when the block ends without an
+    error, written as it comes (nothing is held in memory); on an error or Ctrl-C any
+    earlier file is left as it was and nothing is left behind."""
     check_writable(path, force=force)
-    data = text.encode("utf-8")
+    temporary, fd = _create_temporary(path)
+    stream = PrivateFile(fd, path)
+    try:
+        try:
+            yield stream
+            stream.finish()
+        finally:
+            stream.discard()
+        try:
+            _put_in_place(temporary, path, force=force)
+        except OSError as exc:
+            raise _failed(path, exc) from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+
+
+def _create_temporary(path: Path) -> tuple[Path, int]:
+    """A new private file beside ``path`` (O_EXCL, O_NOFOLLOW, mode 0600) and its descriptor."""
     temporary = path.parent / f".backcheck-{secrets.token_hex(6)}.tmp"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     flags |= getattr(os, "O_CLOEXEC", 0)
@@ -72,10 +159,21 @@ def write_private(path: Path, text: str, *, force: bool) -> None:
         fd = os.open(temporary, flags, 0o600)
     except OSError as exc:
         raise WriteError(f"{path}: cannot be written ({_describe(exc)})") from None
+    if hasattr(os, "fchmod"):  # POSIX: no wider mode whatever the umask
+        with contextlib.suppress(OSError):
+            os.fchmod(fd, 0o600)
+    return temporary, fd
+
+
+def write_private(path: Path, text: str, *, force: bool) -> None:
+    """Write ``text`` to ``path`` atomically, readable only by its owner."""
+    if not isinstance(text, str):
+        raise InputError("write_private: the text to write must be a string")
+    check_writable(path, force=force)
+    data = text.encode("utf-8")
+    temporary, fd = _create_temporary(path)
     try:
         try:
-            if hasattr(os, "fchmod"):  # POSIX: no wider mode whatever the umask
-                os.fchmod(fd, 0o600)
             view = memoryview(data)
             while view:
                 written = os.write(fd, view)

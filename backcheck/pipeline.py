@@ -96,21 +96,30 @@ def run_files(
     details: bool = False,
 ) -> tuple[int, Verdict | None]:
     """Assess each file in turn, writing as it goes; returns the failures and the worst verdict."""
+    import contextlib
+
+    from backcheck.answers import STDIN, read_stdin
+
     today = dt.date.today()
     failures = 0
     worst: Verdict | None = None
+    if STDIN in files:  # read here, once, before any batch worker starts
+        with contextlib.suppress(InputError):  # reported where `-` stands in the list
+            read_stdin(again=True)  # this command's stdin, not an earlier one's
     if fmt == Format.JSON:
         from backcheck.batch import json_results
 
-        for line, error, verdict in json_results(knowledge, files):
-            if error is not None or line is None or verdict is None:
-                for message in (error or "no result").splitlines():
-                    report_error(message)
-                failures += 1
-                continue
-            if worst is None or verdict.rank > worst.rank:
-                worst = verdict
-            sink.write(line + "\n")
+        # Closed on the way out, even on Ctrl-C, so that no worker is left behind.
+        with contextlib.closing(json_results(knowledge, files)) as results:
+            for line, error, verdict in results:
+                if error is not None or line is None or verdict is None:
+                    for message in (error or "no result").splitlines():
+                        report_error(message)
+                    failures += 1
+                    continue
+                if worst is None or verdict.rank > worst.rank:
+                    worst = verdict
+                sink.write(line + "\n")
         sink.flush()
         return failures, worst
 

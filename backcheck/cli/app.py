@@ -184,20 +184,21 @@ def run(
     ),
 ) -> None:
     """Assess answer files and print the verdict and likely causes."""
-    import io
+    from typing import TextIO, cast
 
-    from backcheck.files import check_writable, write_private
+    from backcheck.files import open_private
     from backcheck.pipeline import run_files
 
-    if report is not None:
-        check_writable(report, force=force)
-    buffer = io.StringIO()
-    sink = buffer if report is not None else sys.stdout
-    failures, worst = run_files(
-        knowledge_of(ctx), files, output, sink, print_error, details=details
-    )
-    if report is not None:
-        write_private(report, buffer.getvalue(), force=force)
+    if report is None:
+        failures, worst = run_files(
+            knowledge_of(ctx), files, output, sys.stdout, print_error, details=details
+        )
+    else:  # streamed into a new private file, put in place when every file is done
+        with open_private(report, force=force) as private:
+            sink = cast(TextIO, private)  # a text stream: write, flush, isatty
+            failures, worst = run_files(
+                knowledge_of(ctx), files, output, sink, print_error, details=details
+            )
     if failures:
         raise typer.Exit(ExitStatus.USAGE)
     if exit_code and worst is not None:
