@@ -6,7 +6,7 @@ records problems through them and never raises.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from backcheck.knowledge.fields import Fields, is_number, is_whole
 from backcheck.knowledge.model import (
@@ -24,6 +24,18 @@ from backcheck.knowledge.rules import RuleReader
 from backcheck.suggest import did_you_mean
 
 MAX_WEIGHT = 3.0  # ln 20: no single answer may decide a ranking alone
+# A prior (or gated prior) from one in a million to all but one in a million, and an age
+# factor from 1/100 to 100: every score then stays a finite number strictly between 0 and 1
+# (a prior of 1e-320 would underflow to 0 odds, and a factor of 1e999 is infinite).
+MIN_PRIOR, MAX_PRIOR = 1e-6, 1 - 1e-6
+MIN_FACTOR, MAX_FACTOR = 0.01, 100.0
+
+
+def is_prior(value: object) -> TypeGuard[float]:
+    """A number a prior can be (see MIN_PRIOR)."""
+    return is_number(value) and MIN_PRIOR <= value <= MAX_PRIOR
+
+
 PREVALENCE_BANDS = ("very common", "common", "uncommon", "rare", "very rare")
 # Optional fields of a warning sign and of a finding, beyond the required ones.
 SIGN_OPTIONAL: tuple[str, ...] = ("points_to", "source")
@@ -144,12 +156,18 @@ class ClinicalEntries:
                 continue
             factor = entry.get("factor")
             bounds = [entry.get(k) for k in ("at_least", "below")]
-            if not is_number(factor) or factor <= 0:
-                self.fields.problem(f"{awhere}.factor", "must be a number above 0")
+            if not is_number(factor) or not MIN_FACTOR <= factor <= MAX_FACTOR:
+                self.fields.problem(
+                    f"{awhere}.factor", f"{factor!r} must be a number from 0.01 to 100"
+                )
             elif not any(b is not None for b in bounds) or not all(
                 b is None or is_whole(b) for b in bounds
             ):
                 self.fields.problem(awhere, "needs whole-number at_least and/or below")
+            elif bounds[0] is not None and bounds[1] is not None and bounds[0] >= bounds[1]:
+                self.fields.problem(
+                    awhere, f"at_least {bounds[0]} must be below below {bounds[1]} (no age fits)"
+                )
             else:
                 out.append(AgeOdds(float(factor), bounds[0], bounds[1]))
         return tuple(out)
@@ -167,9 +185,9 @@ class ClinicalEntries:
             if entry is None:
                 continue
             prior = entry.get("prior")
-            if not is_number(prior) or not 0 < prior < 1:
+            if not is_prior(prior):
                 self.fields.problem(
-                    f"{gwhere}.prior", f"{prior!r} must be a number between 0 and 1"
+                    f"{gwhere}.prior", f"{prior!r} must be a number from 0.000001 to 0.999999"
                 )
                 continue
             test = self.rules.read(entry.get("when"), f"{gwhere}.when")
@@ -202,8 +220,10 @@ class ClinicalEntries:
                 continue
             cid = self.fields.ident(fields, where, set(out))
             prior = fields.get("prior")
-            if not is_number(prior) or not 0 < prior < 1:
-                self.fields.problem(f"{where}.prior", f"{prior!r} must be a number between 0 and 1")
+            if not is_prior(prior):
+                self.fields.problem(
+                    f"{where}.prior", f"{prior!r} must be a number from 0.000001 to 0.999999"
+                )
                 prior = 0.01
             if fields.get("prevalence") not in PREVALENCE_BANDS:
                 self.fields.problem(

@@ -36,6 +36,9 @@ def read_questions(reader: Fields, raw: Any) -> dict[str, Question]:
         if qtype == "integer" and not all(is_whole(b) for b in bounds):
             reader.problem(where, "an integer question needs whole-number min and max")
             bounds = [None, None]
+        elif qtype == "integer" and bounds[0] > bounds[1]:  # type: ignore[operator]  # whole
+            reader.problem(where, f"min {bounds[0]} is above max {bounds[1]}: no answer fits")
+            bounds = [None, None]
         red_flag = fields.get("red_flag", False)
         if not isinstance(red_flag, bool):
             reader.problem(f"{where}.red_flag", "must be true or false")

@@ -77,6 +77,8 @@ class _Builder:
         triggers = clinical.triggers(raw)
         tests = clinical.doctor_tests(raw)
         conditions = clinical.conditions(raw, categories, signs, triggers, tests)
+        if not conditions and isinstance(raw.get("conditions"), list):
+            self.problem("conditions", "must list at least one condition (every result ranks them)")
         for sign in signs.values():
             self.fields.refs(
                 sign.points_to, conditions, f"warning_signs.{sign.id}.points_to", "condition"
