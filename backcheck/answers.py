@@ -12,7 +12,7 @@ from backcheck.errors import AnswerError, InputError
 from backcheck.knowledge.fields import Fields, is_whole, yes_no
 from backcheck.knowledge.model import Knowledge, Question, QuestionType
 from backcheck.knowledge.rules import Answer, Answers
-from backcheck.suggest import did_you_mean
+from backcheck.suggest import did_you_mean, listing
 from backcheck.textfile import MAX_ANSWER_FILE_BYTES, decode, parse_text, read_text
 
 # `id`, `story` and `expect` make every vignette a valid answer file; `run` ignores them.
@@ -128,7 +128,7 @@ def parse_answers(raw: dict[Any, Any], knowledge: Knowledge, label: str) -> Answ
     for key, value in raw.items():
         question = knowledge.questions.get(key) if isinstance(key, str) else None
         if question is None:
-            allowed = ", ".join(knowledge.questions)
+            allowed = listing(list(knowledge.questions))
             hint = did_you_mean(key, knowledge.questions)
             fields.problem(str(key), f"unknown question{hint}; allowed: {allowed}")
             continue
@@ -180,7 +180,7 @@ def parse_answer(question: Question, value: Any, fields: Fields) -> Answer | Non
         if answer is None:
             fields.problem(where, f"{value!r} is not an answer; allowed: yes, no")
         return answer
-    allowed = ", ".join(question.option_ids)
+    allowed = listing(question.option_ids)
     if question.type == QuestionType.SINGLE:
         if not isinstance(value, str):
             fields.problem(where, f"expected one option id, got {_kind(value)}; allowed: {allowed}")
@@ -205,7 +205,7 @@ def parse_answer(question: Question, value: Any, fields: Fields) -> Answer | Non
 def _check_option(question: Question, value: str, fields: Fields) -> bool:
     if value in question.option_ids:
         return True
-    allowed = ", ".join(question.option_ids)
+    allowed = listing(question.option_ids)
     hint = did_you_mean(value, question.option_ids)
     fields.problem(question.id, f"{value!r} is not an option{hint}; allowed: {allowed}")
     return False

@@ -59,7 +59,7 @@ class ClinicalEntries:
             )
             if fields is None:
                 continue
-            sid = self.fields.ident(fields, where, set(out))
+            sid = self.fields.ident(fields, where, out)
             test = self.rules.read(fields.get("when"), f"{where}.when")
             if test is None:
                 continue
@@ -84,7 +84,7 @@ class ClinicalEntries:
             fields = self.fields.entry(item, where, ("id", "name", "summary"))
             if fields is None:
                 continue
-            tid = self.fields.ident(fields, where, set(out))
+            tid = self.fields.ident(fields, where, out)
             out[tid] = Trigger(
                 tid,
                 self.fields.text(fields, "name", where),
@@ -98,7 +98,7 @@ class ClinicalEntries:
         for where, item in self.fields.entries(raw, "doctor_tests"):
             fields = self.fields.entry(item, where, ("id", "name", "what"))
             if fields is not None:
-                tid = self.fields.ident(fields, where, set(out))
+                tid = self.fields.ident(fields, where, out)
                 out[tid] = DoctorTest(
                     tid,
                     self.fields.text(fields, "name", where),
@@ -218,7 +218,7 @@ class ClinicalEntries:
             )
             if fields is None:
                 continue
-            cid = self.fields.ident(fields, where, set(out))
+            cid = self.fields.ident(fields, where, out)
             prior = fields.get("prior")
             if not is_prior(prior):
                 self.fields.problem(

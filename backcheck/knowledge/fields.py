@@ -7,7 +7,7 @@ the rule reader, the entry readers and the answer-file reader each hold one ``Fi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any, TypeGuard
 
 from backcheck.knowledge.model import Verdict
@@ -85,15 +85,16 @@ class Fields:
             self.problem(f"{where}.{key}", "must not be empty")
         return tuple(v.strip() for v in value)
 
-    def ident(self, raw: dict[str, Any], where: str, seen: set[str]) -> str:
-        """A lower_snake_case id, new among ``seen`` (which it joins)."""
+    def ident(self, raw: dict[str, Any], where: str, seen: Collection[str]) -> str:
+        """A lower_snake_case id, new among ``seen`` (which it joins when it is a set)."""
         value = raw.get("id")
         if not isinstance(value, str) or not value.isidentifier() or value != value.lower():
             self.problem(where, f"id {value!r} must be lower_snake_case text")
             return str(value)
         if value in seen:
             self.problem(where, f"duplicate id '{value}'")
-        seen.add(value)
+        if isinstance(seen, set):
+            seen.add(value)
         return value
 
     def verdict(self, value: Any, where: str) -> Verdict:
@@ -111,10 +112,10 @@ class Fields:
 
     def refs(self, values: tuple[str, ...], known: Iterable[str], where: str, kind: str) -> None:
         """Record every value that is not among ``known``."""
-        known = list(known)
+        ids = known if isinstance(known, dict | set | frozenset) else set(known)
         for value in values:
-            if value not in known:
-                self.problem(where, f"unknown {kind} '{value}'{did_you_mean(value, known)}")
+            if value not in ids:
+                self.problem(where, f"unknown {kind} '{value}'{did_you_mean(value, ids)}")
 
     def entries(self, raw: Any, key: str) -> list[tuple[str, Any]]:
         """The items of a list section with where each one is, by id or index."""

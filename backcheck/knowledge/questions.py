@@ -25,7 +25,7 @@ def read_questions(reader: Fields, raw: Any) -> dict[str, Question]:
         )
         if fields is None:
             continue
-        qid = reader.ident(fields, where, set(out))
+        qid = reader.ident(fields, where, out)
         qtype = fields.get("type")
         if not isinstance(qtype, str) or qtype not in set(QuestionType):
             allowed = ", ".join(QuestionType)

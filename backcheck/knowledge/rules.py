@@ -162,6 +162,7 @@ class RuleReader:
         self.fields = fields
         self.questions = questions
         self.groups = groups
+        self._option_sets: dict[str, frozenset[str]] = {}  # each question's options, once
 
     def read(self, raw: Any, where: str) -> When | None:
         """The test in ``raw``, or None when it has a problem (recorded)."""
@@ -208,7 +209,7 @@ class RuleReader:
         return self._options(question, value, where)
 
     def _options(self, question: Question, value: Any, where: str) -> When | None:
-        from backcheck.suggest import did_you_mean
+        from backcheck.suggest import did_you_mean, listing
 
         values = value if isinstance(value, list) else [value]
         if not values:
@@ -216,14 +217,17 @@ class RuleReader:
             return None
         options: list[str] = []
         bad = False
+        known = self._option_sets.get(question.id)
+        if known is None:
+            known = self._option_sets[question.id] = frozenset(question.option_ids)
         for v in values:
             members = self.groups.get(v, (v,)) if isinstance(v, str) else (v,)
             for member in members:
-                if isinstance(member, str) and member in question.option_ids:
+                if isinstance(member, str) and member in known:
                     options.append(member)
                     continue
                 bad = True
-                allowed = ", ".join(question.option_ids)
+                allowed = listing(question.option_ids)
                 hint = did_you_mean(member, [*question.option_ids, *self.groups])
                 group = f" (in group '{v}')" if member != v else ""
                 self.fields.problem(

@@ -88,8 +88,12 @@ def build_safety_net(raw: Any, knowledge: Knowledge, *, source: str, strict: boo
     says ``pending: true``. Otherwise (the shipped net used with another knowledge file) entries
     for unknown ids are skipped and missing ones left out.
     """
+    from backcheck.knowledge.validate import HINTS
+    from backcheck.suggest import suggestions
+
     reader = _NetReader(source, knowledge, strict)
-    net = reader.build(raw)
+    with suggestions(HINTS):
+        net = reader.build(raw)
     if reader.problems:
         raise KnowledgeError(source, reader.problems)
     return net

@@ -39,9 +39,16 @@ _TOP = {
 }
 
 
+# "Did you mean" hints one validation gives at most (each compares a name with many).
+HINTS = 200
+
+
 def build_knowledge(raw: Any, *, source: str) -> Knowledge:
     """Validate parsed YAML and build the frozen model, or raise with every problem."""
-    return _Builder(source).build(raw)
+    from backcheck.suggest import suggestions
+
+    with suggestions(HINTS):
+        return _Builder(source).build(raw)
 
 
 class _Builder:
@@ -173,6 +180,6 @@ class _Builder:
         for where, item in self.fields.entries(raw, "categories"):
             fields = self.fields.entry(item, where, ("id", "name"))
             if fields is not None:
-                cid = self.fields.ident(fields, where, set(out))
+                cid = self.fields.ident(fields, where, out)
                 out[cid] = Category(cid, self.fields.text(fields, "name", where))
         return out
