@@ -72,6 +72,9 @@ class _Builder:
         self.rules = RuleReader(self.fields, self.questions, groups)
         add_branches(self.fields, self.rules, self.questions, raw)
         interview = read_interview(self.fields, self.questions, raw)
+        settle = settings.settle_first_after
+        if settle is not None and settle not in {step.id for step in interview}:
+            self.problem("settings.settle_first_after", f"'{settle}' is not an interview step")
         clinical = ClinicalEntries(self.fields, self.rules)
         signs = clinical.warning_signs(raw)
         triggers = clinical.triggers(raw)
@@ -128,7 +131,8 @@ class _Builder:
             "emergency_hint",
             "disclaimer",
         )
-        fields = self.fields.entry(raw, "settings", keys, ("pointed_evidence",)) or {}
+        optional = ("pointed_evidence", "settle_first_after")
+        fields = self.fields.entry(raw, "settings", keys, optional) or {}
         evidence = fields.get("pointed_evidence", 2.7)
         if not is_number(evidence) or not 0 <= evidence <= 30:
             self.problem("settings.pointed_evidence", "must be a number from 0 to 30")
@@ -145,6 +149,9 @@ class _Builder:
             emergency_hint=self.fields.text(fields, "emergency_hint", "settings"),
             disclaimer=self.fields.text(fields, "disclaimer", "settings"),
             pointed_evidence=float(evidence),
+            settle_first_after=self.fields.text(fields, "settle_first_after", "settings")
+            if "settle_first_after" in fields
+            else None,
         )
 
     def verdicts(self, raw: Any) -> dict[Verdict, VerdictInfo]:
