@@ -178,7 +178,7 @@ def _open_questions(test: When, answers: Answers) -> Iterator[str]:
         yield test.question
     elif isinstance(test, Not):
         yield from _open_questions(test.part, answers)
-    else:
+    elif isinstance(test, AllOf | AnyOf):  # an `unless` is never open: it is never unknown
         for part in test.parts:
             yield from _open_questions(part, answers)
 
