@@ -45,7 +45,7 @@ SPREAD_WORDS = {
     "other_areas": "to the arms, face or elsewhere (not drawn)",
     "groin_or_front_thigh": "to the groin, the hip or the front of the thigh",
 }
-ONE_SIDE = "drawn on the left: which side was not asked"
+ONE_SIDE = "Drawn on the left: the side was not asked."
 BOTH = ("L", "R")
 
 Region = tuple[str, str]
@@ -96,9 +96,9 @@ def body_map(answers: Answers) -> BodyMap:
             line += {"yes": ", below the knee", "no": ", not below the knee"}.get(
                 str(knee), ", below the knee not known"
             )
-        if spread in ("one_leg", "around_torso", "groin_or_front_thigh"):
-            line += f" ({ONE_SIDE})"
         words.append(line)
+        if spread in ("one_leg", "around_torso", "groin_or_front_thigh"):
+            words.append(ONE_SIDE)
     else:
         words.append("Spreads: not given")
     return BodyMap(frozenset(back), frozenset(front), tuple(words))
@@ -124,7 +124,7 @@ def _cells(shaded: frozenset[Region], row: str, left_first: bool) -> str:
 def text_figure(bmap: BodyMap) -> str:
     """Back and front side by side, each row named; ▓ marks where the symptoms are."""
     lines = [
-        f"{'':<{LABEL}}{'Back':^7}     {'Front':^7}",
+        f"{'':<{LABEL}}{'Back':^7}     {'Front':^7}".rstrip(),
         f"{'':<{LABEL}}  ( )         ( )",
     ]
     for back_row, front_row in zip(BACK_ROWS, FRONT_ROWS, strict=True):
@@ -184,20 +184,24 @@ def _svg_view(shaded: frozenset[Region], rows: tuple[str, ...], x: int, title: s
 
 def svg_figure(bmap: BodyMap) -> Markup:
     """A small SVG of the back and front views; each region names itself in a title."""
-    from backcheck.output.html import el
+    from backcheck.output.html import el, join
 
     height = TOP + 4 * TRUNK_H + 2 * LEG_H + 22
-    return el(
-        "svg",
+    sides = [
+        el("text", side, x=x, y=height - 6, text_anchor="middle", font_size=10)
+        for side, x in (("L", 30), ("R", 70), ("R", 130), ("L", 170))
+    ]
+    parts = [
         *_svg_view(bmap.back, BACK_ROWS, 10, "Back"),
         *_svg_view(bmap.front, FRONT_ROWS, 110, "Front"),
-        el("text", "L", x=30, y=height - 6, text_anchor="middle", font_size=10),
-        el("text", "R", x=70, y=height - 6, text_anchor="middle", font_size=10),
-        el("text", "R", x=130, y=height - 6, text_anchor="middle", font_size=10),
-        el("text", "L", x=170, y=height - 6, text_anchor="middle", font_size=10),
+        *sides,
+    ]
+    return el(
+        "svg",
+        join(["", *parts, ""]),
         viewBox=f"0 0 200 {height}",
         width=200,
         height=height,
         role="img",
-        aria_label="Body map. " + ". ".join(bmap.words),
+        aria_label=" ".join(["Body map.", *(w.rstrip(".") + "." for w in bmap.words)]),
     )
