@@ -184,7 +184,7 @@ def _svg_view(shaded: frozenset[Region], rows: tuple[str, ...], x: int, title: s
 
 def svg_figure(bmap: BodyMap) -> Markup:
     """A small SVG of the back and front views; each region names itself in a title."""
-    from backcheck.output.html import el, join
+    from backcheck.output.html import el, escaped, join
 
     height = TOP + 4 * TRUNK_H + 2 * LEG_H + 22
     sides = [
@@ -198,7 +198,7 @@ def svg_figure(bmap: BodyMap) -> Markup:
     ]
     return el(
         "svg",
-        join(["", *parts, ""]),
+        escaped("\n") + join(parts) + escaped("\n"),
         viewBox=f"0 0 200 {height}",
         width=200,
         height=height,
