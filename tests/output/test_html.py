@@ -10,6 +10,7 @@ import shutil
 import stat
 import struct
 import subprocess
+import sys
 import zlib
 from html.parser import HTMLParser
 from pathlib import Path
@@ -27,7 +28,7 @@ from backcheck.output.bodymap import SHADE
 from backcheck.output.html import Markup, el, escaped, render_html
 from backcheck.pipeline import assess_answers, assess_file
 from backcheck.result import Result
-from tests.conftest import EXAMPLES, full_answers
+from tests.conftest import EXAMPLES, ROOT, full_answers
 
 TODAY = dt.date(2026, 12, 1)
 SCIATICA = str(EXAMPLES / "sciatica.yaml")
@@ -418,3 +419,49 @@ def test_the_printed_report_fits_two_pages(
     for width, height in pages:
         assert abs(width - PAPER[size][0]) < 1
         assert abs(height - PAPER[size][1]) < 1
+
+
+# --- start-up -------------------------------------------------------------------------------
+
+NEW_MODULES = (
+    "backcheck.output.html",
+    "backcheck.output.bodymap",
+    "backcheck.output.fhir",
+    "backcheck.output.schema",
+    "backcheck.output.template",
+    "jsonschema",
+    "fhir",
+    "pydantic",
+)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["run", "examples/strain.json"], ["lookup", "sciatica"], ["--help"], ["run", "--help"]],
+    ids=" ".join,
+)
+def test_other_commands_import_none_of_the_new_formats(args: list[str]) -> None:
+    code = (
+        "import sys; from backcheck.cli.app import app\n"
+        "try:\n    app(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        f"print(sorted(m for m in {NEW_MODULES!r} if m in sys.modules), file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_html_imports_only_what_it_needs() -> None:
+    code = (
+        "import sys; from backcheck.cli.app import app\n"
+        "try:\n    app(['run', '-f', 'html', 'examples/strain.json'])\nexcept SystemExit:\n"
+        "    pass\n"
+        f"print(sorted(m for m in {NEW_MODULES!r} if m in sys.modules), file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stderr.strip().splitlines()[-1] == str(
+        ["backcheck.output.bodymap", "backcheck.output.html"]
+    )
