@@ -67,9 +67,9 @@ def void(tag: str, **attrs: object) -> Markup:
     return Markup(f"<{tag}{_attributes(attrs)}/>")
 
 
-def join(parts: list[Markup], sep: str = "\n") -> Markup:
-    """Several pieces of markup as one."""
-    return Markup(sep.join(parts))
+def join(parts: list[Markup], sep: Markup | None = None) -> Markup:
+    """Several pieces of markup as one, on lines of their own or with ``sep`` between."""
+    return Markup((sep if sep is not None else "\n").join(escaped(p) for p in parts))
 
 
 # Fixed text, no value from outside: the print style fits A4 and Letter in two pages.
@@ -125,11 +125,11 @@ def render_html(result: Result, source: str, today: dt.date | None = None) -> st
     figure = el(
         "figure",
         svg_figure(bmap),
-        el("figcaption", join([escaped(w) for w in bmap.words], "<br>")),
+        el("figcaption", join([escaped(w) for w in bmap.words], void("br"))),
     )
     body = [
         el("h1", "backcheck report"),
-        el("p", escaped("Date: ") + join(meta, " · "), class_="meta"),
+        el("p", escaped("Date: ") + join(meta, escaped(" · ")), class_="meta"),
         _verdict_box(result),
         el(
             "div",
@@ -223,7 +223,7 @@ def _causes(result: Result) -> list[Markup]:
         if len(findings) > SHOWN_FINDINGS:
             evidence.append(escaped(f"and {len(findings) - SHOWN_FINDINGS} more"))
         if evidence:
-            head += el("div", join(evidence, "; "), class_="why")
+            head += el("div", join(evidence, escaped("; ")), class_="why")
         items.append(head)
     return [el("h2", "Possible causes (best match first)"), _list(items, "ol")]
 
