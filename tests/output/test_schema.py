@@ -201,3 +201,21 @@ def test_the_eval_output_has_a_schema_version_and_matches_its_schema(
     assert not errors
     data["overall"]["figures"]["top3"] = 1.5
     assert not validator("eval.schema.json").is_valid(data)
+
+
+def test_the_eval_output_on_the_shared_sets_matches_its_schema(
+    runner: CliRunner, shared: Path
+) -> None:
+    folders = [str(shared / "vignettes"), str(shared / "vignettes-v2")]
+    result = runner.invoke(app, ["eval", "-f", "json", *folders])
+    data = json.loads(result.stdout)
+    assert data["overall"]["cases"] >= 40
+    errors = [e.message for e in validator("eval.schema.json").iter_errors(data)]
+    assert not errors
+
+
+def test_help_lists_the_new_commands(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["--help"])
+    for command in ("questionnaire", "schema", "template"):
+        assert command in result.stdout
+        assert runner.invoke(app, [command, "--help"]).exit_code == 0
