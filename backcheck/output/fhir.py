@@ -105,7 +105,8 @@ def bundle(result: Result, source: str, *, now: dt.datetime | None = None) -> di
         f"urn:uuid:{i}" for i in (patient_id, response_id, risk_id)
     )
     items = [
-        {"linkId": line.id, "text": line.short, "answer": _answer(line.id, value)}
+        # No `text`: a validator holds it to the Questionnaire's, which the Result lacks.
+        {"linkId": line.id, "answer": _answer(line.id, value)}
         for line in result.answered
         # An empty list ("none of these") has no coding to send: the item is left out.
         if (value := result.answers[line.id]) is not None and value != ()
