@@ -28,6 +28,7 @@ from backcheck.output.bodymap import SHADE
 from backcheck.output.html import Markup, el, escaped, render_html
 from backcheck.pipeline import assess_answers, assess_file
 from backcheck.result import Result
+from tests.cli.test_ask import PLAIN  # the plain interview of a benign case, by numbers
 from tests.conftest import EXAMPLES, ROOT, full_answers
 
 TODAY = dt.date(2026, 12, 1)
@@ -235,9 +236,6 @@ def test_a_bad_answer_file_gives_no_report(runner: CliRunner, tmp_path: Path) ->
     assert "spread" in result.stderr
     assert "one_leg" in result.stderr
     assert "Traceback" not in result.output
-
-
-PLAIN = ["4", "3", "1", "0", "0", "1", "35", "2", "0", "2", "2", "1", "3 10", "1", "1"]
 
 
 def test_ask_writes_the_report_too(
