@@ -37,6 +37,12 @@ def ask(
         "-f",
         help="The result as rich, json or markdown (the questions stay on the terminal).",
     ),
+    report: Path | None = typer.Option(
+        None,
+        "--report",
+        metavar="FILE",
+        help="Also write a printable HTML report for a doctor to FILE (readable only by you).",
+    ),
     plain: bool = typer.Option(
         False,
         "--plain",
@@ -58,6 +64,8 @@ def ask(
         )
     if save is not None:
         check_writable(save, force=force)
+    if report is not None:
+        check_writable(report, force=force)
     knowledge = knowledge_of(ctx)
     # With stdout redirected (`ask > out.txt`), the questions go to the terminal and
     # only the result goes to stdout.
@@ -92,10 +100,21 @@ def ask(
         raise KeyboardInterrupt from None
     result = assess_answers(knowledge, outcome.answers)
     _write_ask_result(result, output, details=details)
+    if report is not None:
+        _write_report(console, report, result, force=force)
     if save is not None:
         terminal.keep_answers(
             console, save, knowledge, outcome.answers, complete=outcome.complete, force=force
         )
+
+
+def _write_report(console: Any, path: Path, result: Result, *, force: bool) -> None:
+    """The HTML report for a doctor, written to ``path`` (readable only by the user)."""
+    from backcheck.files import write_private
+    from backcheck.output.html import render_html
+
+    write_private(path, render_html(result, "<ask>"), force=force)
+    console.print(f"Report for your doctor written to {path}", markup=False)
 
 
 def _write_ask_result(result: Result, output: Format, *, details: bool) -> None:

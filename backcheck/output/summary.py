@@ -153,5 +153,9 @@ def render_summary(console: Console, result: Result, source: str) -> None:
     if lines:
         section("[bold]What to tell the doctor[/bold]", [f"{q}: {escape(a)}" for q, a in lines])
 
+    from backcheck.output.bodymap import body_map, text_figure
+
+    out.append("\nBody map\n", style="bold")
+    out.append(text_figure(body_map(result.answers)))
     console.print(out, end="", soft_wrap=True)  # already wrapped: print it as it is
     console.print(f"\n[italic]{result.disclaimer}[/italic]")
