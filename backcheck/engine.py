@@ -21,7 +21,7 @@ from backcheck.knowledge.model import (
     Verdict,
     WarningSign,
 )
-from backcheck.knowledge.rules import Answers, Match, When, evaluate, matched_answers
+from backcheck.knowledge.rules import Answer, Answers, Match, When, evaluate, matched_answers
 from backcheck.result import (
     AnswerLine,
     ConditionScore,
@@ -48,6 +48,9 @@ def assess(knowledge: Knowledge, answers: Answers, version: int = 2) -> Result:
             fired.append(sign)
         elif truth is None:
             possible.append(sign)
+    if possible:  # a sign that waits only on questions that do not apply is ruled out
+        settled = {**answers, **_not_applicable(knowledge, answers)}
+        possible = [s for s in possible if evaluate(s.when, settled) is not False]
 
     reasons = [Reason(ReasonKind.WARNING_SIGN, s.id, s.level, s.title, s.why) for s in fired]
     unknown = not_assessed(knowledge, answers)
@@ -108,6 +111,16 @@ def assess(knowledge: Knowledge, answers: Answers, version: int = 2) -> Result:
         knowledge_version=knowledge.fingerprint,
     )
     return result._replace(safety_net=pick_advice(knowledge, result))
+
+
+def _not_applicable(knowledge: Knowledge, answers: Answers) -> dict[str, Answer]:
+    """Unanswered questions that do not apply (pregnancy for a man), as an answer that
+    matches no test: a warning sign that waits only on them can no longer be set."""
+    return {
+        q.id: () if q.type == "multi" else ""
+        for q in knowledge.questions.values()
+        if q.id not in answers and q.asked_if is not None and evaluate(q.asked_if, answers) is False
+    }
 
 
 def _pointed_first(

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from backcheck.engine import assess, rank_conditions
 from backcheck.knowledge.loading import load_knowledge
 from backcheck.knowledge.model import Question, Verdict
-from backcheck.knowledge.rules import AllOf, AnyOf, Match, Not, When, evaluate
+from backcheck.knowledge.rules import AllOf, AnyOf, Match, Not, Unless, When, evaluate
 
 KNOWLEDGE = load_knowledge()
 ALWAYS_RED_FLAGS = [q.id for q in KNOWLEDGE.red_flags if q.asked_if is None]
@@ -58,6 +58,12 @@ def _satisfy(test: When, answers: dict[str, Any]) -> dict[str, Any]:
             out = _satisfy(part, out)
     elif isinstance(test, AnyOf):
         out = _satisfy(test.parts[0], out)
+    elif isinstance(test, Unless):
+        inner = test.part
+        assert isinstance(inner, Match), "`unless` in warning signs wraps one question's test"
+        if evaluate(inner, out) is True:  # give another option than the ones it names
+            options = KNOWLEDGE.questions[inner.question].option_ids
+            out[inner.question] = next(o for o in options if o not in inner.values)
     else:
         assert not isinstance(test, Not), "warning signs are written without `not`"
     return out

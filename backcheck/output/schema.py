@@ -265,6 +265,8 @@ def write_all(folder: Path, knowledge: Knowledge) -> list[Path]:
 if __name__ == "__main__":  # python -m backcheck.output.schema [FOLDER]: regenerate schemas/
     from backcheck.knowledge.loading import load_knowledge
 
+    if len(sys.argv) > 2 or (len(sys.argv) == 2 and sys.argv[1].startswith("-")):
+        sys.exit("usage: python -m backcheck.output.schema [FOLDER]  (default: schemas)")
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "schemas")
     for path in write_all(target, load_knowledge()):
         print(path)
