@@ -42,8 +42,9 @@ def assess(knowledge: Knowledge, answers: Answers, version: int = 2) -> Result:
     """
     fired: list[WarningSign] = []
     possible: list[WarningSign] = []
+    tested = _with_history(knowledge, answers)
     for sign in knowledge.warning_signs.values():
-        truth = evaluate(sign.when, answers)
+        truth = evaluate(sign.when, tested)
         if truth is True:
             fired.append(sign)
         elif truth is None:
@@ -108,6 +109,17 @@ def assess(knowledge: Knowledge, answers: Answers, version: int = 2) -> Result:
         knowledge_version=knowledge.fingerprint,
     )
     return result._replace(safety_net=pick_advice(knowledge, result))
+
+
+def _with_history(knowledge: Knowledge, answers: Answers) -> Answers:
+    """The answers with every history fact not passed in set to '', which matches no test.
+
+    Without earlier checks there is nothing to compare, so a sign on history facts does not
+    hold and is not "not ruled out" either (the loader keeps facts out of `not`)."""
+    absent = [f for f in knowledge.history_facts if answers.get(f) is None]
+    if not absent:
+        return answers
+    return {**answers, **dict.fromkeys(absent, "")}
 
 
 def _pointed_first(
