@@ -15,8 +15,9 @@ def compare(knowledge: Knowledge, before: Check, after: Check) -> list[str]:
     and the spread, impact, duration and course, one sentence a line."""
     days = (after.day - before.day).days
     when = "the same day" if days == 0 else f"{days} day{'s' if days != 1 else ''} later"
+    name = f"Check {after.id}" if after.id else "This check"
     lines = [
-        f"Check {after.id} on {format_date(after.day)} against check {before.id} on "
+        f"{name} on {format_date(after.day)} against check {before.id} on "
         f"{format_date(before.day)} ({when}):"
     ]
     old = knowledge.verdicts[before.verdict].title
