@@ -16,6 +16,8 @@ os.environ["TTY_COMPATIBLE"] = "0"
 os.environ.pop("FORCE_COLOR", None)
 # Keep the knowledge cache of test runs out of the user's own cache folder.
 os.environ["BACKCHECK_CACHE_DIR"] = tempfile.mkdtemp(prefix="backcheck-test-cache-")
+# And the history of checks (and the opt-in choice) out of the user's own data folder.
+os.environ["BACKCHECK_HOME"] = tempfile.mkdtemp(prefix="backcheck-test-home-")
 
 from typer.testing import CliRunner
 
