@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 import yaml
-from typer.testing import CliRunner, Result
+from click.testing import Result
+from typer.testing import CliRunner
 
 from backcheck.cli.app import app
 from tests.conftest import full_answers
