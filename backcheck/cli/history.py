@@ -149,7 +149,7 @@ def list_checks(
         typer.echo(f"No checks kept (the history is empty): {path}")
         return
     ascii_only = wants_plain(plain)
-    typer.echo(f"Your checks, newest first ({len(checks)} kept in {path}):")
+    typer.echo(f"Your checks, newest first ({len(checks)} kept):")
     typer.echo(f"{'No.':>4}  {'Date':<10}  {'Verdict':<12}  {'Likeliest cause':<32}  Impact")
     for c in reversed(checks):
         verdict = VERDICT_SHORT[c.verdict.value]
@@ -163,6 +163,8 @@ def list_checks(
     if due:
         typer.echo("")
         typer.echo(due)
+    typer.echo("")
+    typer.echo(f"Kept in {path}")
 
 
 @history_app.command()
