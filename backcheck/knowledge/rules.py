@@ -12,8 +12,10 @@ Grammar (one test per mapping; documented for clinicians in data/README.md)::
               | {at_least: N, below: M}               an integer question (either bound)
 
 A mapping holds exactly one key; `all`, `any` and `not` are reserved words, never
-question ids. A GROUP is a name from the knowledge file's top-level `groups:` section
-that stands for its list of options (for example `injury: serious_injury`).
+question ids. In a warning sign, QUESTION may also be a history fact (the knowledge
+file's `history_facts`), never under `not`. A GROUP is a name from the knowledge file's
+top-level `groups:` section that stands for its list of options (for example
+`injury: serious_injury`).
 
 The node types are NamedTuples, like the knowledge entries, because they are cheap to
 define and to load from the cache; their equality compares the node type too, so an
