@@ -101,14 +101,15 @@ def ask(
         else:
             console.print("Stopped. Nothing was kept: your answers were not saved.", markup=False)
         raise KeyboardInterrupt from None
-    keep = kept.wants_history(console, history, plain=plain)
-    result, after = kept.assess_and_keep(console, knowledge, outcome.answers, keep=keep, again=last)
+    result, after = kept.assess_and_keep(
+        console, knowledge, outcome.answers, keep=kept.chosen(history), again=last, plain=plain
+    )
     _write_ask_result(result, output, details=details)
-    after()
     if save is not None:
         terminal.keep_answers(
             console, save, knowledge, outcome.answers, complete=outcome.complete, force=force
         )
+    after()  # the history: the opt-in question once, where it is kept, what changed
 
 
 def _write_ask_result(result: Result, output: Format, *, details: bool) -> None:

@@ -463,23 +463,28 @@ def opt_in_possible() -> bool:
     return sys.stdin.isatty()
 
 
-def wants_history(console: Console, choice: bool | None, *, plain: bool) -> bool:
-    """--history/--no-history, else the remembered choice, else ask once (default no)."""
-    from backcheck.history.store import database_path, keeps_history, remember_choice
+def chosen(choice: bool | None) -> bool | None:
+    """--history/--no-history, else the remembered choice; None when never asked."""
+    from backcheck.history.store import keeps_history
 
-    if choice is not None:
-        return choice
-    remembered = keeps_history()
-    if remembered is not None:
-        return remembered
+    return choice if choice is not None else keeps_history()
+
+
+def opt_in(console: Console, *, plain: bool) -> bool:
+    """Ask once whether to keep a history (default no) and remember the answer; without a
+    real terminal, or with no answer, nothing is kept and it is asked next time."""
+    from backcheck.cli.terminal import prompt_session, stdout_is_terminal
+    from backcheck.history.store import database_path, remember_choice
+
     if not opt_in_possible():
         return False
     console.print()
     console.print(privacy_text(database_path()), markup=False)
     try:
-        keep = _ask_yes_no(console, OPT_IN_QUESTION, plain=plain)
+        with prompt_session(redirected=not plain and not stdout_is_terminal()):
+            keep = _ask_yes_no(console, OPT_IN_QUESTION, plain=plain)
     except EOFError:
-        return False  # no answer: nothing kept, and asked again next time
+        return False
     remember_choice(keep)
     console.print(
         "Your choice is remembered; `backcheck ask --history` or `--no-history` changes it for "
@@ -539,35 +544,43 @@ def assess_and_keep(
     knowledge: Knowledge,
     answers: Answers,
     *,
-    keep: bool,
+    keep: bool | None,
     again: StoredCheck | None,
+    plain: bool = False,
 ) -> tuple[Result, Callable[[], None]]:
-    """The result of an `ask` with the history (when kept, or for --again), and what to print
-    after it: where it was kept, and with --again what changed since the last check."""
+    """The result of an `ask`, with the earlier checks when the history is kept (``keep``)
+    or for --again, and what to do once it is shown: with ``keep`` None, put the opt-in
+    question (and keep this check, as shown, on a yes); say where it was kept; with --again,
+    say what changed since the last check."""
     from backcheck.history.record import assess_on
     from backcheck.history.record import keep as keep_check
-    from backcheck.history.store import open_history
+    from backcheck.history.store import database_path, open_history
 
     today = dt.date.today()
-    if not keep:
+    number: int | None = None
+    if keep or again is not None:
+        with open_history(create=bool(keep)) as history:
+            result, check = assess_on(knowledge, answers, today, history)
+            if keep:
+                number = keep_check(history, knowledge, answers, today, result, check, "<ask>")
+    else:
         result, check = assess_on(knowledge, answers, today, None)
-        if again is not None:  # compare without keeping: read the history only
-            with open_history(create=False) as history:
-                result, check = assess_on(knowledge, answers, today, history)
-        return result, lambda: _after(console, knowledge, None, check, again, result.verdict)
-    with open_history() as history:
-        result, check = assess_on(knowledge, answers, today, history)
-        number = keep_check(history, knowledge, answers, today, result, check, "<ask>")
-        path = history.path
-    check = check._replace(id=number)
 
     def after() -> None:
-        console.print(f"Kept as check {number} in your history: {path}", markup=False)
-        console.print(
-            "`backcheck history` lists your checks; `backcheck history forget --all` deletes them.",
-            markup=False,
-        )
-        _after(console, knowledge, number, check, again, result.verdict)
+        kept_as = number
+        if keep is None and opt_in(console, plain=plain):
+            with open_history() as history:
+                kept_as = keep_check(history, knowledge, answers, today, result, check, "<ask>")
+        if kept_as is not None:
+            console.print(
+                f"Kept as check {kept_as} in your history: {database_path()}", markup=False
+            )
+            console.print(
+                "`backcheck history` lists your checks; "
+                "`backcheck history forget --all` deletes them.",
+                markup=False,
+            )
+        _after(console, knowledge, kept_as, check, again, result.verdict)
 
     return result, after
 

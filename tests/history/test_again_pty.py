@@ -74,10 +74,10 @@ def test_again_keeps_every_answer_with_enter_and_compares(home: Path, tmp_path: 
         for question in QUESTIONS:
             child.expect_exact(question)
             child.send(ENTER)
-        # never asked before: the opt-in question comes once; y keeps this check
+        child.expect_exact("VERDICT: SELF-CARE")
+        # never asked before: after the summary, the opt-in question comes once; y keeps it
         child.expect_exact("Keep a private history of your checks on this computer?")
         child.send("y")
-        child.expect_exact("VERDICT: SELF-CARE")
         child.expect_exact("Kept as check 2")
         child.expect_exact("Since your last check")
         child.expect_exact("The advice is the same")

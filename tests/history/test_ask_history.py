@@ -20,7 +20,7 @@ from backcheck.cli import terminal as term
 from backcheck.cli.app import app
 from backcheck.history.store import keeps_history, open_history, remember_choice
 from backcheck.knowledge.model import Knowledge
-from tests.cli.test_ask import BENIGN, BENIGN_ANSWERS
+from tests.cli.test_ask import BENIGN, BENIGN_ANSWERS, PLAIN
 from tests.history.conftest import answer_file, invoke
 
 ENTER = "\r"
@@ -75,6 +75,7 @@ def test_yes_to_the_opt_in_keeps_the_check_and_remembers(pipe: PipeInput, home: 
     assert f"readableonlybyyou:{path}" in "".join(out.split())  # rich may break the path
     assert "`backcheck history forget --all` deletes every check" in out
     assert "Kept as check 1 in your history" in out
+    assert out.index("VERDICT: SELF-CARE") < out.index("readable only by you")  # after it
     assert keeps_history() is True
     checks = kept_checks()
     assert len(checks) == 1
@@ -164,3 +165,16 @@ def test_again_without_a_kept_check_is_an_error(pipe: PipeInput) -> None:
     assert result.stderr == (
         "error: --again: no check is kept yet to start from; run `backcheck ask` and keep it\n"
     )
+
+
+@pytest.mark.usefixtures("person_at_terminal")
+def test_plain_opt_in_is_typed(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
+    monkeypatch.setattr(term, "is_terminal", lambda: True)
+    typed = "\n".join([*PLAIN, "maybe", "yes"]) + "\n"
+    result = CliRunner().invoke(app, ["ask", "--plain"], input=typed)
+    assert result.exit_code == 0, result.output
+    # stdout is not a terminal here: the questions go to stderr, the report to stdout
+    assert result.stderr.count(f"{kept.OPT_IN_QUESTION} Type y or n (Enter: no)") == 2
+    assert "Kept as check 1" in result.stderr
+    assert "Keep a private" not in result.stdout
+    assert keeps_history() is True
