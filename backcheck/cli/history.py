@@ -300,6 +300,7 @@ class ExportFormat(StrEnum):
 
     jsonl = "jsonl"
     csv = "csv"
+    html = "html"
 
 
 CSV_COLUMNS = (
@@ -316,7 +317,7 @@ def export(
         ExportFormat.jsonl,
         "--format",
         "-f",
-        help="jsonl (one check a line, with its result) or csv.",
+        help="jsonl (one check a line, with its result), csv, or html (a table and the chart).",
     ),
     report: Path | None = typer.Option(
         None, "--output", "-o", metavar="FILE", help="Write to FILE (readable only by you)."
@@ -364,6 +365,8 @@ def export_text(knowledge: Knowledge, checks: list[StoredCheck], fmt: ExportForm
         )
     if fmt == ExportFormat.jsonl:
         return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    if fmt == ExportFormat.html:
+        return export_html(knowledge, checks)
     import csv
     import io
 
@@ -382,6 +385,34 @@ def export_text(knowledge: Knowledge, checks: list[StoredCheck], fmt: ExportForm
             ]
         )
     return sink.getvalue()
+
+
+def export_html(knowledge: Knowledge, checks: list[StoredCheck]) -> str:
+    """One self-contained page: the checks as a table and the course as a text chart."""
+    from html import escape
+
+    body = []
+    for c in reversed(checks):
+        signs = [knowledge.warning_signs[s].title for s in c.signs if s in knowledge.warning_signs]
+        cells = (
+            str(c.id),
+            c.day.isoformat(),
+            VERDICT_SHORT[c.verdict.value],
+            _cause_name(knowledge, c.cause),
+            _impact(knowledge, c),
+            "; ".join(signs) or "-",
+        )
+        body.append("<tr>" + "".join(f"<td>{escape(x)}</td>" for x in cells) + "</tr>")
+    heads = ("No.", "Date", "Verdict", "Likeliest cause", "Impact", "Warning signs")
+    chart = escape("\n".join(timeline(knowledge, checks, ascii_only=False)))
+    head_row = "<tr>" + "".join(f"<th>{h}</th>" for h in heads) + "</tr>"
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        "<title>backcheck: your history of checks</title></head><body>\n"
+        "<h1>Your history of checks</h1>\n<p>Newest first. Not a diagnosis.</p>\n"
+        f"<table>{head_row}\n" + "\n".join(body) + "\n</table>\n"
+        f"<h2>The course over time</h2>\n<pre>{chart}</pre>\n</body></html>\n"
+    )
 
 
 @history_app.command()

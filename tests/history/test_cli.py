@@ -195,3 +195,16 @@ def test_the_due_line() -> None:
         "Due: check 4 said to check again by Sunday 8 November 2026."
     )
     assert due_line([check._replace(check_days=None)], dt.date(2026, 11, 8)) == ""
+
+
+@pytest.mark.usefixtures("three")
+def test_export_html_has_the_table_and_the_chart(tmp_path: Path) -> None:
+    target = tmp_path / "history.html"
+    result = invoke("history", "export", "--format", "html", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    page = target.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert page.count("<tr><td>") == 3
+    assert "<td>Spreading beyond the back</td>" in page
+    assert f"{day(15)}     15  ██░░ see a doctor" in page
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
