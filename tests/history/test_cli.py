@@ -208,3 +208,30 @@ def test_export_html_has_the_table_and_the_chart(tmp_path: Path) -> None:
     assert "<td>Spreading beyond the back</td>" in page
     assert f"{day(15)}     15  ██░░ see a doctor" in page
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_history_commands_work_with_sockets_blocked(tmp_path: Path, home: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.test_private import NO_NETWORK
+
+    path = answer_file(tmp_path, "a")
+    env = {**os.environ, "BACKCHECK_HOME": str(home)}
+    for args in (
+        ["history", "add", str(path), "--date", day(0)],
+        ["history", "list"],
+        ["history", "export", "--format", "csv"],
+        ["history", "forget", "--all"],
+    ):
+        result = subprocess.run(
+            [sys.executable, "-c", NO_NETWORK, *args],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env=env,
+            check=False,
+        )
+        assert result.returncode == 0, (args, result.stderr)
+        assert "network blocked" not in result.stderr
