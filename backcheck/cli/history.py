@@ -114,8 +114,10 @@ def _impact(knowledge: Knowledge, stored: StoredCheck) -> str:
     return question.label_of(value, short=True).split(":")[0].lower()
 
 
-def _fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _fit(text: str, width: int, *, ascii_only: bool = False) -> str:
+    if len(text) <= width:
+        return text
+    return text[: width - 3] + "..." if ascii_only else text[: width - 1] + "…"
 
 
 # --- the commands -----------------------------------------------------------------------
@@ -153,7 +155,7 @@ def list_checks(
     typer.echo(f"{'No.':>4}  {'Date':<10}  {'Verdict':<12}  {'Likeliest cause':<32}  Impact")
     for c in reversed(checks):
         verdict = VERDICT_SHORT[c.verdict.value]
-        cause = _fit(_cause_name(knowledge, c.cause), 32)
+        cause = _fit(_cause_name(knowledge, c.cause), 32, ascii_only=ascii_only)
         impact = _impact(knowledge, c)
         typer.echo(f"{c.id:>4}  {c.day.isoformat():<10}  {verdict:<12}  {cause:<32}  {impact}")
     typer.echo("")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from backcheck.cli.history import due_line
+from backcheck.cli.history import _fit, due_line
 from backcheck.history.store import StoredCheck
 from backcheck.knowledge.model import Verdict
 from tests.history.conftest import answer_file, day, invoke
@@ -76,7 +76,7 @@ def test_plain_list_and_plot_are_ascii_tables() -> None:
     plotted = invoke("history", "plot", "--plain")
     for result in (listed, plotted):
         assert result.exit_code == 0, result.output
-        assert result.stdout.isascii() or "…" in result.stdout  # a long cause name is cut
+        assert result.stdout.isascii()
         assert f"{day(15)}     15  ##.. see a doctor" in result.stdout
     assert "Date" in plotted.stdout.splitlines()[1]
 
@@ -235,3 +235,10 @@ def test_history_commands_work_with_sockets_blocked(tmp_path: Path, home: Path) 
         )
         assert result.returncode == 0, (args, result.stderr)
         assert "network blocked" not in result.stderr
+
+
+def test_a_long_cause_name_is_cut_to_its_column() -> None:
+    name = "Inflammatory back pain (axial spondyloarthritis)"
+    assert _fit(name, 32) == "Inflammatory back pain (axial s…"
+    assert _fit(name, 32, ascii_only=True) == "Inflammatory back pain (axial..."
+    assert _fit("Sciatica", 32) == "Sciatica"
