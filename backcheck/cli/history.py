@@ -587,19 +587,24 @@ def assess_and_keep(
     say what changed since the last check."""
     from backcheck.history.record import assess_on
     from backcheck.history.record import keep as keep_check
-    from backcheck.history.store import database_path, open_history
+    from backcheck.history.store import HistoryError, database_path, open_history
 
     today = dt.date.today()
     number: int | None = None
+    problem: HistoryError | None = None
+    result, check = assess_on(knowledge, answers, today, None)
     if keep or again is not None:
-        with open_history(create=bool(keep)) as history:
-            result, check = assess_on(knowledge, answers, today, history)
-            if keep:
-                number = keep_check(history, knowledge, answers, today, result, check, "<ask>")
-    else:
-        result, check = assess_on(knowledge, answers, today, None)
+        try:
+            with open_history(create=bool(keep)) as history:
+                result, check = assess_on(knowledge, answers, today, history)
+                if keep:
+                    number = keep_check(history, knowledge, answers, today, result, check, "<ask>")
+        except HistoryError as exc:
+            problem = exc  # the advice is shown first; then this error, and nothing is kept
 
     def after() -> None:
+        if problem is not None:
+            raise problem
         kept_as = number
         if keep is None and opt_in(console, plain=plain):
             with open_history() as history:

@@ -178,3 +178,20 @@ def test_plain_opt_in_is_typed(monkeypatch: pytest.MonkeyPatch, home: Path) -> N
     assert "Kept as check 1" in result.stderr
     assert "Keep a private" not in result.stdout
     assert keeps_history() is True
+
+
+@pytest.mark.usefixtures("never_asked")
+def test_a_damaged_history_still_shows_the_advice_then_one_error(
+    pipe: PipeInput, home: Path, tmp_path: Path
+) -> None:
+    remember_choice(True)
+    damaged = home / "history.sqlite3"
+    damaged.write_bytes(b"not a database\n" * 100)
+    saved = tmp_path / "me.yaml"
+    result = ask(pipe, *BENIGN.values(), args=("--save", str(saved)))
+    assert result.exit_code == 1
+    assert "VERDICT: SELF-CARE" in result.stdout
+    assert saved.exists()  # --save still kept the answers
+    assert result.stderr.startswith(f"error: {damaged}: cannot be read as a backcheck history")
+    assert result.stderr.count("\n") == 1
+    assert damaged.read_bytes() == b"not a database\n" * 100
