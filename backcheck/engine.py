@@ -42,14 +42,15 @@ def assess(knowledge: Knowledge, answers: Answers, version: int = 2) -> Result:
     """
     fired: list[WarningSign] = []
     possible: list[WarningSign] = []
+    tested = _with_history(knowledge, answers)
     for sign in knowledge.warning_signs.values():
-        truth = evaluate(sign.when, answers)
+        truth = evaluate(sign.when, tested)
         if truth is True:
             fired.append(sign)
         elif truth is None:
             possible.append(sign)
     if possible:  # a sign that waits only on questions that do not apply is ruled out
-        settled = {**answers, **_not_applicable(knowledge, answers)}
+        settled = {**tested, **_not_applicable(knowledge, answers)}
         possible = [s for s in possible if evaluate(s.when, settled) is not False]
 
     reasons = [Reason(ReasonKind.WARNING_SIGN, s.id, s.level, s.title, s.why) for s in fired]
@@ -121,6 +122,17 @@ def _not_applicable(knowledge: Knowledge, answers: Answers) -> dict[str, Answer]
         for q in knowledge.questions.values()
         if q.id not in answers and q.asked_if is not None and evaluate(q.asked_if, answers) is False
     }
+
+
+def _with_history(knowledge: Knowledge, answers: Answers) -> Answers:
+    """The answers with every history fact not passed in set to '', which matches no test.
+
+    Without earlier checks there is nothing to compare, so a sign on history facts does not
+    hold and is not "not ruled out" either (the loader keeps facts out of `not`)."""
+    absent = [f for f in knowledge.history_facts if answers.get(f) is None]
+    if not absent:
+        return answers
+    return {**answers, **dict.fromkeys(absent, "")}
 
 
 def _pointed_first(

@@ -41,11 +41,14 @@ answer_sets = st.fixed_dictionaries({q.id: _maybe(q) for q in KNOWLEDGE.question
 complete_sets = st.fixed_dictionaries({q.id: _answer(q) for q in KNOWLEDGE.questions.values()})
 
 
+QUESTIONS_AND_FACTS = {**KNOWLEDGE.questions, **KNOWLEDGE.history_facts}
+
+
 def _satisfy(test: When, answers: dict[str, Any]) -> dict[str, Any]:
     """The answers changed as little as possible so that ``test`` holds (tests use no `not`)."""
     out = dict(answers)
     if isinstance(test, Match):
-        question = KNOWLEDGE.questions[test.question]
+        question = QUESTIONS_AND_FACTS[test.question]
         if question.type == "integer":
             out[test.question] = test.at_least if test.at_least is not None else 0
         elif question.type == "multi":
@@ -62,7 +65,7 @@ def _satisfy(test: When, answers: dict[str, Any]) -> dict[str, Any]:
         inner = test.part
         assert isinstance(inner, Match), "`unless` in warning signs wraps one question's test"
         if evaluate(inner, out) is True:  # give another option than the ones it names
-            options = KNOWLEDGE.questions[inner.question].option_ids
+            options = QUESTIONS_AND_FACTS[inner.question].option_ids
             out[inner.question] = next(o for o in options if o not in inner.values)
     else:
         assert not isinstance(test, Not), "warning signs are written without `not`"
@@ -101,7 +104,7 @@ def test_adding_a_warning_sign_never_lowers_the_verdict(
         all(
             answers.get(q) in (None, v, "none")
             for q, v in after_answers.items()
-            if KNOWLEDGE.questions[q].type in ("single", "integer")
+            if QUESTIONS_AND_FACTS[q].type in ("single", "integer")
         )
     )
     after = assess(KNOWLEDGE, after_answers).verdict

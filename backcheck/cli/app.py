@@ -13,6 +13,7 @@ import typer
 
 from backcheck import __version__
 from backcheck.cli.ask import ask
+from backcheck.cli.history import history_app
 from backcheck.cli.reports import questionnaire, schema, template
 from backcheck.errors import BackcheckError, ExitStatus, InputError, one_line
 from backcheck.pipeline import Format
@@ -115,6 +116,9 @@ def main_options(
 app.command(name="ask", short_help="The interview: questions, then advice and causes.")(
     handle_errors(ask)
 )
+
+
+app.add_typer(history_app, name="history")
 
 
 @app.command()

@@ -48,6 +48,14 @@ def ask(
         "--plain",
         help="Numbered questions answered by typing, top to bottom, no colour (screen readers).",
     ),
+    history: bool | None = typer.Option(
+        None,
+        "--history/--no-history",
+        help="Keep this check in your private history, or not (overrides your choice once).",
+    ),
+    again: bool = typer.Option(
+        False, "--again", help="Start from your last check's answers; end with what changed."
+    ),
 ) -> None:
     """Answer the questions one by one in the terminal, then see the advice and likely causes."""
     from backcheck.cli import plain as plain_asker
@@ -55,7 +63,6 @@ def ask(
     from backcheck.cli.app import knowledge_of, stdout_console
     from backcheck.files import check_writable
     from backcheck.interview import Interview, run_interview
-    from backcheck.pipeline import assess_answers
 
     if not terminal.is_terminal():
         raise InputError(
@@ -82,7 +89,11 @@ def ask(
     )
     if plain and output == Format.RICH:
         output = Format.MARKDOWN  # plain text top to bottom: no boxes or colour
-    interview = Interview(knowledge)
+    from backcheck.cli import history as kept
+
+    last = kept.last_check() if again else None
+    preset = kept.preset(knowledge, last.answers) if last is not None else {}
+    interview = Interview(knowledge, _undone=preset)  # each step starts from these answers
     try:
         with (
             terminal.stop_on_signals(),
@@ -98,7 +109,9 @@ def ask(
         else:
             console.print("Stopped. Nothing was kept: your answers were not saved.", markup=False)
         raise KeyboardInterrupt from None
-    result = assess_answers(knowledge, outcome.answers)
+    result, after = kept.assess_and_keep(
+        console, knowledge, outcome.answers, keep=kept.chosen(history), again=last, plain=plain
+    )
     _write_ask_result(result, output, details=details)
     if report is not None:
         _write_report(console, report, result, force=force)
@@ -106,6 +119,7 @@ def ask(
         terminal.keep_answers(
             console, save, knowledge, outcome.answers, complete=outcome.complete, force=force
         )
+    after()  # the history: the opt-in question once, where it is kept, what changed
 
 
 def _write_report(console: Any, path: Path, result: Result, *, force: bool) -> None:

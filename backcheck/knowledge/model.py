@@ -235,6 +235,9 @@ class Knowledge(NamedTuple):
     safety_net: SafetyNet | None = None
     # A short checksum of the knowledge and safety-net files: the knowledge version in reports.
     fingerprint: str = ""
+    # Facts about earlier checks (section `history_facts`) that only warning signs may test;
+    # backcheck.history.trends works them out and passes them in with the answers.
+    history_facts: dict[str, Question] = {}  # noqa: RUF012  # never mutated
 
     @property
     def red_flags(self) -> tuple[Question, ...]:

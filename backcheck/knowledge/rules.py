@@ -17,9 +17,10 @@ Grammar (one test per mapping; documented for clinicians in data/README.md)::
 `unless` is for a rule that must assume the worse when an answer is missing: "new
 pain in both legs, unless it has lasted over 6 weeks" holds when the duration is
 not known. A mapping holds exactly one key; `all`, `any`, `not` and `unless` are
-reserved words, never
-question ids. A GROUP is a name from the knowledge file's top-level `groups:` section
-that stands for its list of options (for example `injury: serious_injury`).
+reserved words, never question ids. In a warning sign, QUESTION may also be a history
+fact (the knowledge file's `history_facts`), never under `not` or `unless`. A GROUP is
+a name from the knowledge file's top-level `groups:` section that stands for its list
+of options (for example `injury: serious_injury`).
 
 The node types are NamedTuples, like the knowledge entries, because they are cheap to
 define and to load from the cache; their equality compares the node type too, so an
