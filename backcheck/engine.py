@@ -138,17 +138,37 @@ def _with_history(knowledge: Knowledge, answers: Answers) -> Answers:
 def _pointed_first(
     knowledge: Knowledge, fired: list[WarningSign], ranking: tuple[ConditionScore, ...]
 ) -> tuple[ConditionScore, ...]:
-    """The conditions a fired urgent or emergency sign points to, strongly supported by the
-    answers, ranked first (by score); the rest keep their order. Scores are unchanged."""
-    pointed = {cid for s in fired if s.level.rank >= Verdict.URGENT.rank for cid in s.points_to}
+    """The conditions a fired urgent or emergency sign points to, supported by the answers,
+    ranked first; the rest keep their order. Scores are unchanged.
+
+    Supported: the condition's findings add more than nothing, and at least
+    ``settings.pointed_evidence`` log-odds for an urgent sign (``pointed_evidence_emergency``
+    for an emergency one). What an emergency sign points to comes before what an urgent
+    one does, and by score within each.
+    """
+    settings = knowledge.settings
+    pointed: dict[str, Verdict] = {}  # condition -> the most serious sign pointing to it
+    for sign in fired:
+        if sign.level.rank >= Verdict.URGENT.rank:
+            for cid in sign.points_to:
+                if cid not in pointed or sign.level.rank > pointed[cid].rank:
+                    pointed[cid] = sign.level
     if not pointed:
         return ranking
-    floor = knowledge.settings.pointed_evidence
-    first = [
-        c for c in ranking if c.id in pointed and sum(x.weight for x in c.contributions) >= floor
-    ]
+    first = []
+    for c in ranking:
+        if c.id in pointed:
+            evidence = sum(x.weight for x in c.contributions)
+            floor = (
+                settings.pointed_evidence_emergency
+                if pointed[c.id] == Verdict.EMERGENCY
+                else settings.pointed_evidence
+            )
+            if evidence > 0 and evidence >= floor:
+                first.append(c)
     if not first:
         return ranking
+    first.sort(key=lambda c: -pointed[c.id].rank)  # stable: by score within a level
     lifted = {c.id for c in first}
     return (*first, *(c for c in ranking if c.id not in lifted))
 

@@ -13,6 +13,7 @@ from backcheck.engine import assess, rank_conditions
 from backcheck.knowledge.loading import load_knowledge
 from backcheck.knowledge.model import Question, Verdict
 from backcheck.knowledge.rules import AllOf, AnyOf, Match, Not, Unless, When, evaluate
+from backcheck.result import ConditionScore
 
 KNOWLEDGE = load_knowledge()
 ALWAYS_RED_FLAGS = [q.id for q in KNOWLEDGE.red_flags if q.asked_if is None]
@@ -235,18 +236,27 @@ def test_the_generated_answers_are_answers_the_files_accept(data: st.DataObject)
 @given(answer_sets)
 def test_only_conditions_a_fired_serious_sign_points_to_move_ahead(answers: dict[str, Any]) -> None:
     """The result's ranking is the score ranking with some conditions moved to the front:
-    each one pointed to by a fired urgent or emergency sign and strongly supported."""
+    each one pointed to by a fired urgent or emergency sign and supported by the answers
+    (the emergency ones first)."""
     result = assess(KNOWLEDGE, answers)
     by_score = [c.id for c in rank_conditions(KNOWLEDGE, answers)]
     fired = [KNOWLEDGE.warning_signs[r.id] for r in result.reasons if r.kind == "warning_sign"]
-    pointed = {c for s in fired if s.level.rank >= Verdict.URGENT.rank for c in s.points_to}
+    settings = KNOWLEDGE.settings
+    level: dict[str, int] = {}
+    for sign in fired:
+        if sign.level.rank >= Verdict.URGENT.rank:
+            for cid in sign.points_to:
+                level[cid] = max(level.get(cid, 0), sign.level.rank)
     shown = [c.id for c in result.conditions]
-    lifted = [
-        c.id
-        for c in result.conditions
-        if c.id in pointed
-        and sum(x.weight for x in c.contributions) >= KNOWLEDGE.settings.pointed_evidence
-    ]
+
+    def supported(c: ConditionScore) -> bool:
+        evidence = sum(x.weight for x in c.contributions)
+        emergency = level[c.id] == Verdict.EMERGENCY.rank
+        floor = settings.pointed_evidence_emergency if emergency else settings.pointed_evidence
+        return evidence > 0 and evidence >= floor
+
+    candidates = [c for c in rank_conditions(KNOWLEDGE, answers) if c.id in level]
+    lifted = [c.id for c in sorted(filter(supported, candidates), key=lambda c: -level[c.id])]
     assert shown == lifted + [c for c in by_score if c not in lifted]
     assert sorted(c.score for c in result.conditions) == sorted(
         c.score for c in rank_conditions(KNOWLEDGE, answers)

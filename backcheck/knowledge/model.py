@@ -213,6 +213,7 @@ class Settings(NamedTuple):
     # A condition that a fired urgent or emergency warning sign points to is ranked first
     # when the answers raise its log-odds by at least this much (see data/README.md).
     pointed_evidence: float = 2.7
+    pointed_evidence_emergency: float = 2.7
     # Once this interview step is asked, a step that could complete an emergency warning
     # sign already partly met is asked before the steps listed ahead of it.
     settle_first_after: str | None = None

@@ -194,12 +194,16 @@ class _Builder:
             "emergency_hint",
             "disclaimer",
         )
-        optional = ("pointed_evidence", "settle_first_after")
+        optional = ("pointed_evidence", "pointed_evidence_emergency", "settle_first_after")
         fields = self.fields.entry(raw, "settings", keys, optional) or {}
         evidence = fields.get("pointed_evidence", 2.7)
         if not is_number(evidence) or not 0 <= evidence <= 30:
             self.problem("settings.pointed_evidence", "must be a number from 0 to 30")
             evidence = 2.7
+        emergency_evidence = fields.get("pointed_evidence_emergency", evidence)
+        if not is_number(emergency_evidence) or not 0 <= emergency_evidence <= 30:
+            self.problem("settings.pointed_evidence_emergency", "must be a number from 0 to 30")
+            emergency_evidence = evidence
         score = fields.get("condition_raise_score", 0.5)
         if not is_number(score) or not 0 < score <= 1:
             self.problem("settings.condition_raise_score", "must be a number above 0 and at most 1")
@@ -212,6 +216,7 @@ class _Builder:
             emergency_hint=self.fields.text(fields, "emergency_hint", "settings"),
             disclaimer=self.fields.text(fields, "disclaimer", "settings"),
             pointed_evidence=float(evidence),
+            pointed_evidence_emergency=float(emergency_evidence),
             settle_first_after=self.fields.text(fields, "settle_first_after", "settings")
             if "settle_first_after" in fields
             else None,
