@@ -79,14 +79,18 @@ def test_signs_in_pregnancy_are_on_the_body_screen_for_women_who_may_be_pregnant
     assert all("pregnancy_signs" not in step for step in walk(knowledge, older))
 
 
-def test_a_sign_in_pregnancy_brings_the_pregnancy_question_and_the_advice_at_once(
+def test_a_sign_in_pregnancy_brings_the_advice_at_once(
     knowledge: Knowledge,
 ) -> None:
     person = full_answers(
         sex="female", age=30, pregnancy="pregnant", pregnancy_signs=("contractions",)
     )
     outcome = simulate(knowledge, person)
-    assert outcome.emergency_at == 6  # age, sex, what and where, two screens, pregnancy
+    # age, sex, what and where, the two screens: ticking a sign "if you are or may be
+    # pregnant" is enough; a later "not pregnant" would undo it
+    assert outcome.emergency_at == 5
+    not_pregnant = {**person, "pregnancy": "not_pregnant"}
+    assert assess(knowledge, simulate(knowledge, not_pregnant).answers).verdict != "emergency"
 
 
 @pytest.mark.parametrize(
