@@ -21,7 +21,7 @@ from backcheck.knowledge.model import (
     Verdict,
     WarningSign,
 )
-from backcheck.knowledge.rules import Answers, Match, When, evaluate, matched_answers
+from backcheck.knowledge.rules import Answer, Answers, Match, When, evaluate, matched_answers
 from backcheck.result import (
     AnswerLine,
     ConditionScore,
@@ -42,12 +42,16 @@ def assess(knowledge: Knowledge, answers: Answers, version: int = 2) -> Result:
     """
     fired: list[WarningSign] = []
     possible: list[WarningSign] = []
+    tested = _with_history(knowledge, answers)
     for sign in knowledge.warning_signs.values():
-        truth = evaluate(sign.when, answers)
+        truth = evaluate(sign.when, tested)
         if truth is True:
             fired.append(sign)
         elif truth is None:
             possible.append(sign)
+    if possible:  # a sign that waits only on questions that do not apply is ruled out
+        settled = {**tested, **_not_applicable(knowledge, answers)}
+        possible = [s for s in possible if evaluate(s.when, settled) is not False]
 
     reasons = [Reason(ReasonKind.WARNING_SIGN, s.id, s.level, s.title, s.why) for s in fired]
     unknown = not_assessed(knowledge, answers)
@@ -110,20 +114,61 @@ def assess(knowledge: Knowledge, answers: Answers, version: int = 2) -> Result:
     return result._replace(safety_net=pick_advice(knowledge, result))
 
 
+def _not_applicable(knowledge: Knowledge, answers: Answers) -> dict[str, Answer]:
+    """Unanswered questions that do not apply (pregnancy for a man), as an answer that
+    matches no test: a warning sign that waits only on them can no longer be set."""
+    return {
+        q.id: () if q.type == "multi" else ""
+        for q in knowledge.questions.values()
+        if q.id not in answers and q.asked_if is not None and evaluate(q.asked_if, answers) is False
+    }
+
+
+def _with_history(knowledge: Knowledge, answers: Answers) -> Answers:
+    """The answers with every history fact not passed in set to '', which matches no test.
+
+    Without earlier checks there is nothing to compare, so a sign on history facts does not
+    hold and is not "not ruled out" either (the loader keeps facts out of `not`)."""
+    absent = [f for f in knowledge.history_facts if answers.get(f) is None]
+    if not absent:
+        return answers
+    return {**answers, **dict.fromkeys(absent, "")}
+
+
 def _pointed_first(
     knowledge: Knowledge, fired: list[WarningSign], ranking: tuple[ConditionScore, ...]
 ) -> tuple[ConditionScore, ...]:
-    """The conditions a fired urgent or emergency sign points to, strongly supported by the
-    answers, ranked first (by score); the rest keep their order. Scores are unchanged."""
-    pointed = {cid for s in fired if s.level.rank >= Verdict.URGENT.rank for cid in s.points_to}
+    """The conditions a fired urgent or emergency sign points to, supported by the answers,
+    ranked first; the rest keep their order. Scores are unchanged.
+
+    Supported: the condition's findings add more than nothing, and at least
+    ``settings.pointed_evidence`` log-odds for an urgent sign (``pointed_evidence_emergency``
+    for an emergency one). What an emergency sign points to comes before what an urgent
+    one does, and by score within each.
+    """
+    settings = knowledge.settings
+    pointed: dict[str, Verdict] = {}  # condition -> the most serious sign pointing to it
+    for sign in fired:
+        if sign.level.rank >= Verdict.URGENT.rank:
+            for cid in sign.points_to:
+                if cid not in pointed or sign.level.rank > pointed[cid].rank:
+                    pointed[cid] = sign.level
     if not pointed:
         return ranking
-    floor = knowledge.settings.pointed_evidence
-    first = [
-        c for c in ranking if c.id in pointed and sum(x.weight for x in c.contributions) >= floor
-    ]
+    first = []
+    for c in ranking:
+        if c.id in pointed:
+            evidence = sum(x.weight for x in c.contributions)
+            floor = (
+                settings.pointed_evidence_emergency
+                if pointed[c.id] == Verdict.EMERGENCY
+                else settings.pointed_evidence
+            )
+            if evidence > 0 and evidence >= floor:
+                first.append(c)
     if not first:
         return ranking
+    first.sort(key=lambda c: -pointed[c.id].rank)  # stable: by score within a level
     lifted = {c.id for c in first}
     return (*first, *(c for c in ranking if c.id not in lifted))
 

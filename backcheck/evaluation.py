@@ -12,6 +12,8 @@ from backcheck.knowledge.model import Knowledge, Verdict
 from backcheck.pipeline import assess_file
 from backcheck.result import Result
 
+# The version of `eval -f json`'s object (its schema: schemas/eval.schema.json).
+EVAL_SCHEMA_VERSION = 1
 # The product's targets (issue: triage accuracy and safety); a value is the minimum.
 TARGETS = {
     "emergency_sensitivity": 1.0,
@@ -204,4 +206,10 @@ def eval_json(sets: dict[str, Evaluation]) -> dict[str, Any]:
         }
 
     out = {name: one(e) for name, e in sets.items()}
-    return {"targets": TARGETS, "sets": out, "overall": one(combined(sets))}
+    overall = one(combined(sets))
+    return {
+        "schema_version": EVAL_SCHEMA_VERSION,
+        "targets": TARGETS,
+        "sets": out,
+        "overall": overall,
+    }

@@ -7,13 +7,23 @@ asks the questions is passed in (an ``Ask`` callable), so tests script the perso
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
 from backcheck.engine import assess
 from backcheck.knowledge.model import Knowledge, Option, Question, Step, Verdict
-from backcheck.knowledge.rules import Answer, Answers, evaluate, questions_in
+from backcheck.knowledge.rules import (
+    AllOf,
+    Answer,
+    Answers,
+    AnyOf,
+    Match,
+    Not,
+    When,
+    evaluate,
+    questions_in,
+)
 from backcheck.result import Result
 
 StepAnswers = Mapping[str, Answer | None]
@@ -85,17 +95,92 @@ def may_be_due(question: Question, answers: Answers) -> bool:
 
 
 def due_questions(knowledge: Knowledge, step: Step, answers: Answers) -> tuple[Question, ...]:
-    """The step's questions still to ask: not answered yet, and due."""
+    """The step's questions still to ask: not answered yet, and due.
+
+    A screen also asks a question whose condition waits on a question that may still be
+    asked later (the signs in pregnancy, before the pregnancy question), so that a warning
+    sign is never held back behind it.
+    """
     questions = (knowledge.questions[qid] for qid in step.questions)
-    return tuple(q for q in questions if q.id not in answers and is_due(q, answers))
+    return tuple(
+        q
+        for q in questions
+        if q.id not in answers
+        and (is_due(q, answers) or (step.is_screen and _may_come(knowledge, q, answers)))
+    )
+
+
+def _may_come(knowledge: Knowledge, question: Question, answers: Answers) -> bool:
+    """True when the question is due, or waits on unanswered questions that may come."""
+    if question.asked_if is None:
+        return True
+    truth = evaluate(question.asked_if, answers)
+    if truth is not None:
+        return truth
+    waiting = {qid for qid in questions_in(question.asked_if) if qid not in answers}
+    return any(_may_come(knowledge, knowledge.questions[qid], answers) for qid in waiting)
 
 
 def next_step(knowledge: Knowledge, answers: Answers, asked: tuple[str, ...]) -> Step | None:
-    """The first step not asked yet that has a due question; None when the interview is done."""
-    for step in knowledge.interview:
-        if step.id not in asked and due_questions(knowledge, step, answers):
-            return step
-    return None
+    """The next step to ask; None when the interview is done.
+
+    Steps come in the knowledge file's order, except that once the step named by
+    ``settings.settle_first_after`` is asked, a step that can complete an emergency
+    warning sign already partly met by a symptom (fever ticked: the health history; belly
+    pain: the age) comes first: the emergency advice should not wait behind questions
+    about posture. An age alone does not start a sign.
+    """
+    due = [
+        step
+        for step in knowledge.interview
+        if step.id not in asked and due_questions(knowledge, step, answers)
+    ]
+    if not due:
+        return None
+    if knowledge.settings.settle_first_after in asked:
+        pending = _pending_questions(knowledge, answers)
+        for step in due:
+            if pending.intersection(q.id for q in due_questions(knowledge, step, answers)):
+                return step
+    return due[0]
+
+
+def _pending_questions(knowledge: Knowledge, answers: Answers) -> set[str]:
+    """Unanswered questions read by an emergency sign that is still open and partly met."""
+    pending: set[str] = set()
+    for sign in knowledge.warning_signs.values():
+        if sign.level != Verdict.EMERGENCY or evaluate(sign.when, answers) is not None:
+            continue
+        started = (
+            evaluate(test, answers) is True
+            for test in _plain_tests(sign.when)
+            if knowledge.questions[test.question].type != "integer"  # an age is not a sign
+        )
+        if any(started):
+            pending.update(_open_questions(sign.when, answers))
+    return pending
+
+
+def _plain_tests(test: When) -> Iterator[Match]:
+    """The tests of a rule that count towards it when they hold (none under a ``not``)."""
+    if isinstance(test, Match):
+        yield test
+    elif isinstance(test, AllOf | AnyOf):
+        for part in test.parts:
+            yield from _plain_tests(part)
+
+
+def _open_questions(test: When, answers: Answers) -> Iterator[str]:
+    """The unanswered questions whose answers can still change the rule's outcome."""
+    if evaluate(test, answers) is not None:
+        return
+    if isinstance(test, Match):
+        yield test.question
+    elif isinstance(test, Not):
+        yield from _open_questions(test.part, answers)
+    elif isinstance(test, AllOf | AnyOf):  # an `unless` is never open: it is never unknown
+        for part in test.parts:
+            yield from _open_questions(part, answers)
 
 
 def steps_left(knowledge: Knowledge, answers: Answers, asked: tuple[str, ...]) -> int:
@@ -217,10 +302,17 @@ def run_interview(interview: Interview, ask: Ask, warn: Warn) -> Outcome:
 def simulate(knowledge: Knowledge, person: Answers) -> Outcome:
     """Run the interview for someone who answers as in ``person`` and finishes after a warning.
 
-    A question ``person`` leaves out is answered "not sure". Used by the benchmark and tests.
+    A question ``person`` leaves out is answered "not sure", unless it does not apply to
+    them on their whole answers (signs in pregnancy for someone not pregnant, asked
+    before the pregnancy question): then they tick none. Used by the benchmark and tests.
     """
 
+    def answer(question: Question) -> Answer | None:
+        if question.id in person or is_due(question, person):
+            return person.get(question.id)
+        return () if question.type == "multi" else ("no" if question.type == "yes_no" else None)
+
     def ask(prompt: Prompt) -> StepAnswers:
-        return {q.id: person.get(q.id) for q in prompt.questions}
+        return {q.id: answer(q) for q in prompt.questions}
 
     return run_interview(Interview(knowledge), ask, lambda _: AfterEmergency.FINISH)

@@ -31,6 +31,8 @@ class Format(StrEnum):
     RICH = "rich"
     JSON = "json"
     MARKDOWN = "markdown"
+    HTML = "html"
+    FHIR = "fhir"
 
 
 def assess_answers(knowledge: Knowledge, answers: Answers, version: int = 2) -> Result:
@@ -74,11 +76,19 @@ def render_rich(
 
 
 def write_text(sink: TextIO, result: Result, source: str, fmt: Format, today: dt.date) -> None:
-    """One result as a JSON line or a Markdown report."""
+    """One result as a JSON line, a Markdown or HTML report, or a FHIR Bundle line."""
     if fmt == Format.JSON:
         from backcheck.output.jsonout import to_json_line
 
         sink.write(to_json_line(result, source) + "\n")
+    elif fmt == Format.HTML:
+        from backcheck.output.html import render_html
+
+        sink.write(render_html(result, source, today))
+    elif fmt == Format.FHIR:
+        from backcheck.output.fhir import bundle_line
+
+        sink.write(bundle_line(result, source) + "\n")
     else:
         from backcheck.output.markdown import render_markdown
 
@@ -140,9 +150,9 @@ def run_files(
             worst = result.verdict
         source = answer_file.source
         if console is None:
-            from backcheck.output.markdown import render_markdown
-
-            sink.write(("\n---\n\n" if index else "") + render_markdown(result, source, today))
+            if index and fmt == Format.MARKDOWN:
+                sink.write("\n---\n\n")
+            write_text(sink, result, source, fmt, today)
         else:
             if index:
                 console.rule()

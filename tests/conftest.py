@@ -16,11 +16,18 @@ os.environ["TTY_COMPATIBLE"] = "0"
 os.environ.pop("FORCE_COLOR", None)
 # Keep the knowledge cache of test runs out of the user's own cache folder.
 os.environ["BACKCHECK_CACHE_DIR"] = tempfile.mkdtemp(prefix="backcheck-test-cache-")
+# And the history of checks out of the user's own data folder (see HOME_CHOICE below).
+os.environ["BACKCHECK_HOME"] = tempfile.mkdtemp(prefix="backcheck-test-home-")
 
 from typer.testing import CliRunner
 
 from backcheck.knowledge.loading import load_knowledge
 from backcheck.knowledge.model import Knowledge
+
+# "No history" is chosen in the shared test home, so an interview in a real terminal is not
+# asked the opt-in question (tests/history gives each test its own undecided folder).
+HOME_CHOICE = Path(os.environ["BACKCHECK_HOME"], "settings.json")
+HOME_CHOICE.write_text('{"keep_history": false}\n', encoding="utf-8")
 
 ROOT = Path(__file__).resolve().parent.parent
 # The shared material (development vignettes, the contract and its independent floor

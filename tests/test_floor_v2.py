@@ -220,3 +220,23 @@ def test_a_version_1_summary_names_the_checks_not_made(runner: Any) -> None:
     assert "backcheck ask" in text
     markdown = runner.invoke(app, ["run", "--format", "markdown", str(EXAMPLES / "sciatica.yaml")])
     assert "## Checks not made" in markdown.stdout
+
+
+@pytest.mark.parametrize(
+    ("pregnancy", "emergency"),
+    [
+        ("pregnant", True),
+        ("could_be_pregnant", True),
+        (None, True),  # not sure whether pregnant: a sign in pregnancy is not waved away
+        ("not_pregnant", False),
+        ("gave_birth_recently", False),
+    ],
+)
+def test_a_sign_in_pregnancy_counts_unless_clearly_not_pregnant(
+    knowledge: Knowledge, pregnancy: str | None, emergency: bool
+) -> None:
+    answers = full_answers(
+        sex="female", age=30, pregnancy=pregnancy, pregnancy_signs=("contractions",)
+    )
+    verdict = assess(knowledge, answers).verdict
+    assert (verdict == Verdict.EMERGENCY) is emergency

@@ -65,7 +65,7 @@ def test_1_broken_knowledge_missed_target_no_match_unwritable(
         (
             ["run", "-f", "xml", "x.yaml"],
             "error: backcheck run: invalid value for '--format' / '-f': 'xml' is not one of "
-            "'rich', 'json', 'markdown' (see backcheck run --help)",
+            "'rich', 'json', 'markdown', 'html', 'fhir' (see backcheck run --help)",
         ),
         (
             ["run", "--frmat", "json", "x.yaml"],

@@ -175,6 +175,56 @@ def test_run_json_keeps_every_text_exactly(hostile: dict[str, Path]) -> None:
     assert result["conditions"][0]["name"].startswith(HOSTILE)
 
 
+def test_run_html_keeps_the_text_out_of_the_markup(hostile: dict[str, Path]) -> None:
+    from html.parser import HTMLParser
+
+    report = _run(hostile, "run", "-f", "html", str(hostile["answers"]))
+    assert "<!-- #" not in report  # the comment opener is escaped wherever it appears
+    assert "&lt;!--" in report
+
+    class Collect(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.text: list[str] = []
+            self.comments: list[str] = []
+            self.links: list[str] = []
+
+        def handle_data(self, data: str) -> None:
+            self.text.append(data)
+
+        def handle_comment(self, data: str) -> None:
+            self.comments.append(data)
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.links += [v or "" for k, v in attrs if k in ("href", "src")]
+
+    page = Collect()
+    page.feed(report)
+    text = "".join(page.text)
+    assert "[link=file:///etc]L[/link]" in text
+    assert "EMERGENCY" in text
+    assert not any("file:///etc" in link for link in page.links)
+    assert not any("#" in comment and "tick" in comment for comment in page.comments)
+
+
+def test_run_fhir_keeps_every_text_exactly(hostile: dict[str, Path]) -> None:
+    output = _run(hostile, "run", "-f", "fhir", str(hostile["answers"]))
+    texts: list[str] = []
+
+    def collect(value: Any) -> None:
+        if isinstance(value, dict):
+            for item in value.values():
+                collect(item)
+        elif isinstance(value, list):
+            for item in value:
+                collect(item)
+        elif isinstance(value, str):
+            texts.append(value)
+
+    collect(_strict(output))
+    assert any(text.startswith(HOSTILE) for text in texts)  # the same text, exactly
+
+
 def test_lookup_and_conditions_show_the_text(hostile: dict[str, Path]) -> None:
     _shown_literally(_run(hostile, "lookup", "sciatica"))
     _shown_literally(_run(hostile, "conditions"))

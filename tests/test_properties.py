@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from backcheck.engine import assess, rank_conditions
 from backcheck.knowledge.loading import load_knowledge
 from backcheck.knowledge.model import Question, Verdict
-from backcheck.knowledge.rules import AllOf, AnyOf, Match, Not, When, evaluate
+from backcheck.knowledge.rules import AllOf, AnyOf, Match, Not, Unless, When, evaluate
+from backcheck.result import ConditionScore
 
 KNOWLEDGE = load_knowledge()
 ALWAYS_RED_FLAGS = [q.id for q in KNOWLEDGE.red_flags if q.asked_if is None]
@@ -41,11 +42,14 @@ answer_sets = st.fixed_dictionaries({q.id: _maybe(q) for q in KNOWLEDGE.question
 complete_sets = st.fixed_dictionaries({q.id: _answer(q) for q in KNOWLEDGE.questions.values()})
 
 
+QUESTIONS_AND_FACTS = {**KNOWLEDGE.questions, **KNOWLEDGE.history_facts}
+
+
 def _satisfy(test: When, answers: dict[str, Any]) -> dict[str, Any]:
     """The answers changed as little as possible so that ``test`` holds (tests use no `not`)."""
     out = dict(answers)
     if isinstance(test, Match):
-        question = KNOWLEDGE.questions[test.question]
+        question = QUESTIONS_AND_FACTS[test.question]
         if question.type == "integer":
             out[test.question] = test.at_least if test.at_least is not None else 0
         elif question.type == "multi":
@@ -58,6 +62,12 @@ def _satisfy(test: When, answers: dict[str, Any]) -> dict[str, Any]:
             out = _satisfy(part, out)
     elif isinstance(test, AnyOf):
         out = _satisfy(test.parts[0], out)
+    elif isinstance(test, Unless):
+        inner = test.part
+        assert isinstance(inner, Match), "`unless` in warning signs wraps one question's test"
+        if evaluate(inner, out) is True:  # give another option than the ones it names
+            options = QUESTIONS_AND_FACTS[inner.question].option_ids
+            out[inner.question] = next(o for o in options if o not in inner.values)
     else:
         assert not isinstance(test, Not), "warning signs are written without `not`"
     return out
@@ -95,7 +105,7 @@ def test_adding_a_warning_sign_never_lowers_the_verdict(
         all(
             answers.get(q) in (None, v, "none")
             for q, v in after_answers.items()
-            if KNOWLEDGE.questions[q].type in ("single", "integer")
+            if QUESTIONS_AND_FACTS[q].type in ("single", "integer")
         )
     )
     after = assess(KNOWLEDGE, after_answers).verdict
@@ -226,18 +236,27 @@ def test_the_generated_answers_are_answers_the_files_accept(data: st.DataObject)
 @given(answer_sets)
 def test_only_conditions_a_fired_serious_sign_points_to_move_ahead(answers: dict[str, Any]) -> None:
     """The result's ranking is the score ranking with some conditions moved to the front:
-    each one pointed to by a fired urgent or emergency sign and strongly supported."""
+    each one pointed to by a fired urgent or emergency sign and supported by the answers
+    (the emergency ones first)."""
     result = assess(KNOWLEDGE, answers)
     by_score = [c.id for c in rank_conditions(KNOWLEDGE, answers)]
     fired = [KNOWLEDGE.warning_signs[r.id] for r in result.reasons if r.kind == "warning_sign"]
-    pointed = {c for s in fired if s.level.rank >= Verdict.URGENT.rank for c in s.points_to}
+    settings = KNOWLEDGE.settings
+    level: dict[str, int] = {}
+    for sign in fired:
+        if sign.level.rank >= Verdict.URGENT.rank:
+            for cid in sign.points_to:
+                level[cid] = max(level.get(cid, 0), sign.level.rank)
     shown = [c.id for c in result.conditions]
-    lifted = [
-        c.id
-        for c in result.conditions
-        if c.id in pointed
-        and sum(x.weight for x in c.contributions) >= KNOWLEDGE.settings.pointed_evidence
-    ]
+
+    def supported(c: ConditionScore) -> bool:
+        evidence = sum(x.weight for x in c.contributions)
+        emergency = level[c.id] == Verdict.EMERGENCY.rank
+        floor = settings.pointed_evidence_emergency if emergency else settings.pointed_evidence
+        return evidence > 0 and evidence >= floor
+
+    candidates = [c for c in rank_conditions(KNOWLEDGE, answers) if c.id in level]
+    lifted = [c.id for c in sorted(filter(supported, candidates), key=lambda c: -level[c.id])]
     assert shown == lifted + [c for c in by_score if c not in lifted]
     assert sorted(c.score for c in result.conditions) == sorted(
         c.score for c in rank_conditions(KNOWLEDGE, answers)

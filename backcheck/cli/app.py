@@ -14,7 +14,9 @@ from typer.core import TyperGroup
 
 from backcheck import __version__
 from backcheck.cli.ask import ask
-from backcheck.errors import BackcheckError, ExitStatus, one_line
+from backcheck.cli.history import history_app
+from backcheck.cli.reports import questionnaire, schema, template
+from backcheck.errors import BackcheckError, ExitStatus, InputError, one_line
 from backcheck.pipeline import Format
 
 if TYPE_CHECKING:
@@ -156,6 +158,9 @@ app.command(name="ask", short_help="The interview: questions, then advice and ca
 )
 
 
+app.add_typer(history_app, name="history")
+
+
 @app.command()
 @handle_errors
 def run(
@@ -164,7 +169,11 @@ def run(
         ..., metavar="FILE...", help="Answer files (YAML or JSON); - reads stdin."
     ),
     output: Format = typer.Option(
-        Format.RICH, "--format", "-f", help="rich, json (JSON Lines for several files) or markdown."
+        Format.RICH,
+        "--format",
+        "-f",
+        help="rich, json (JSON Lines for several files), markdown, html (a printable report "
+        "for one file) or fhir (an HL7 FHIR R4 Bundle per file, one a line).",
     ),
     exit_code: bool = typer.Option(
         False,
@@ -189,6 +198,8 @@ def run(
     from backcheck.files import open_private
     from backcheck.pipeline import run_files
 
+    if output == Format.HTML and len(files) > 1:
+        raise InputError(f"-f html: {len(files)} files given; the report is for one file")
     if report is None:
         failures, worst = run_files(
             knowledge_of(ctx), files, output, sys.stdout, print_error, details=details
@@ -300,6 +311,11 @@ def eval_command(
         render_eval(stdout_console(), sets)
     if check and any(e.missed_targets() for e in sets.values()):
         raise typer.Exit(ExitStatus.ERROR)
+
+
+app.command()(handle_errors(questionnaire))
+app.command()(handle_errors(schema))
+app.command()(handle_errors(template))
 
 
 def main() -> None:

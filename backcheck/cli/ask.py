@@ -37,10 +37,24 @@ def ask(
         "-f",
         help="The result as rich, json or markdown (the questions stay on the terminal).",
     ),
+    report: Path | None = typer.Option(
+        None,
+        "--report",
+        metavar="FILE",
+        help="Also write a printable HTML report for a doctor to FILE (readable only by you).",
+    ),
     plain: bool = typer.Option(
         False,
         "--plain",
         help="Numbered questions answered by typing, top to bottom, no colour (screen readers).",
+    ),
+    history: bool | None = typer.Option(
+        None,
+        "--history/--no-history",
+        help="Keep this check in your private history, or not (overrides your choice once).",
+    ),
+    again: bool = typer.Option(
+        False, "--again", help="Start from your last check's answers; end with what changed."
     ),
 ) -> None:
     """Answer the questions one by one in the terminal, then see the advice and likely causes."""
@@ -49,7 +63,6 @@ def ask(
     from backcheck.cli.app import knowledge_of, stdout_console
     from backcheck.files import check_writable
     from backcheck.interview import Interview, run_interview
-    from backcheck.pipeline import assess_answers
 
     if not terminal.is_terminal():
         raise InputError(
@@ -58,6 +71,8 @@ def ask(
         )
     if save is not None:
         check_writable(save, force=force)
+    if report is not None:
+        check_writable(report, force=force)
     knowledge = knowledge_of(ctx)
     # With stdout redirected (`ask > out.txt`), the questions go to the terminal and
     # only the result goes to stdout.
@@ -74,7 +89,11 @@ def ask(
     )
     if plain and output == Format.RICH:
         output = Format.MARKDOWN  # plain text top to bottom: no boxes or colour
-    interview = Interview(knowledge)
+    from backcheck.cli import history as kept
+
+    last = kept.last_check() if again else None
+    preset = kept.preset(knowledge, last.answers) if last is not None else {}
+    interview = Interview(knowledge, _undone=preset)  # each step starts from these answers
     try:
         with (
             terminal.stop_on_signals(),
@@ -90,12 +109,26 @@ def ask(
         else:
             console.print("Stopped. Nothing was kept: your answers were not saved.", markup=False)
         raise KeyboardInterrupt from None
-    result = assess_answers(knowledge, outcome.answers)
+    result, after = kept.assess_and_keep(
+        console, knowledge, outcome.answers, keep=kept.chosen(history), again=last, plain=plain
+    )
     _write_ask_result(result, output, details=details)
+    if report is not None:
+        _write_report(console, report, result, force=force)
     if save is not None:
         terminal.keep_answers(
             console, save, knowledge, outcome.answers, complete=outcome.complete, force=force
         )
+    after()  # the history: the opt-in question once, where it is kept, what changed
+
+
+def _write_report(console: Any, path: Path, result: Result, *, force: bool) -> None:
+    """The HTML report for a doctor, written to ``path`` (readable only by the user)."""
+    from backcheck.files import write_private
+    from backcheck.output.html import render_html
+
+    write_private(path, render_html(result, "<ask>"), force=force)
+    console.print(f"Report for your doctor written to {path}", markup=False)
 
 
 def _write_ask_result(result: Result, output: Format, *, details: bool) -> None:

@@ -23,6 +23,8 @@ from backcheck.interview import BACK, AfterEmergency, Back, Prompt, StepAnswers
 from backcheck.knowledge.model import Knowledge, Question
 from backcheck.knowledge.rules import Answer, Answers
 
+SHOW_MEANINGS = "?meanings"  # the checkbox was left with "?": show every line's meaning
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -111,8 +113,13 @@ class TerminalAsker:
             if q.type == "yes_no":
                 if index > 0 and prompt.questions[index - 1].type != "yes_no":
                     choices.append(questionary.Separator())
-                # the short name in the list; its plain-words meaning is printed above
-                choices.append(questionary.Choice(q.short, q.id, checked=before == "yes"))
+                # the short name in the list; the pointed line's meaning shows below the
+                # list, and "?" prints every meaning at once
+                choices.append(
+                    questionary.Choice(
+                        q.short, q.id, checked=before == "yes", description=self._wrapped(q.help)
+                    )
+                )
             else:
                 choices.append(questionary.Separator(f"── {q.short} ──"))
                 choices += [
@@ -123,7 +130,9 @@ class TerminalAsker:
                     )
                     for o in prompt.options_of(q)
                 ]
-        self._meanings(prompt)
+        meanings = self._meanings(prompt)
+        if meanings:
+            self.console.print("  [dim]Press ? to see what every line means.[/dim]")
         answered = [previous.get(q.id, "") for q in prompt.questions]
         choices += [
             questionary.Separator(),
@@ -134,20 +143,45 @@ class TerminalAsker:
             ),
             questionary.Choice("Not sure about some of these", NOT_SURE, checked=None in answered),
         ]
-        values = self._checkbox(prompt.step.text, choices, prompt)
+        values = self._checkbox(prompt.step.text, choices, prompt, meanings != "")
+        while values is not BACK and SHOW_MEANINGS in values:
+            self._meanings_page(meanings)
+            ticked = set(values)
+            for choice in choices:
+                if not isinstance(choice, questionary.Separator):
+                    choice.checked = choice.value in ticked
+            values = self._checkbox(prompt.step.text, choices, prompt, True)
         if values is BACK:
             return BACK
         if NOT_SURE in values:
             return self._each_unticked(prompt, values)
         return screen_answers(prompt.questions, values, not_sure=False)
 
-    def _meanings(self, prompt: Prompt) -> None:
-        """What each yes/no line of a screen means, all visible at once (wrapped, never cut)."""
-        lines = [q for q in prompt.questions if q.type == "yes_no"]
-        for q in lines:
-            self.console.print(
-                f"  [bold]{escape_markup(q.short)}[/bold]: [dim]{escape_markup(q.help)}[/dim]"
-            )
+    def _meanings(self, prompt: Prompt) -> str:
+        """What each yes/no line of a screen means, wrapped to the terminal ("" if none)."""
+        return "\n".join(
+            self._wrapped(f"{q.short}: {q.help}", margin=1)
+            for q in prompt.questions
+            if q.type == "yes_no"
+        )
+
+    def _meanings_page(self, meanings: str) -> None:
+        """Every line's meaning on a screen of its own, until a key is pressed."""
+        import questionary
+
+        self.console.clear()
+        self.console.print("What each line means:\n", markup=False)
+        self.console.print(meanings, markup=False, highlight=False)
+        _ask(questionary.press_any_key_to_continue("Press any key to go back to the list."))
+
+    def _wrapped(self, text: str, indent: str = "", margin: int = 16) -> str:
+        """``text`` wrapped to fit the terminal less ``margin`` columns, never cut."""
+        import textwrap
+
+        width = max(self.console.width - len(indent) - margin, 30)
+        return textwrap.fill(
+            text, width, initial_indent=indent, subsequent_indent=indent + "  "
+        ).lstrip()
 
     def _each_unticked(self, prompt: Prompt, ticked: Sequence[str]) -> StepAnswers:
         """ "Not sure about some of these": ask each line left unticked on its own."""
@@ -190,19 +224,25 @@ class TerminalAsker:
         )
         return None if value == NOT_SURE else str(value)
 
-    def _checkbox(self, message: str, choices: list[Any], prompt: Prompt) -> list[str] | Back:
+    def _checkbox(
+        self, message: str, choices: list[Any], prompt: Prompt, meanings: bool = False
+    ) -> list[str] | Back:
         import questionary
 
-        if prompt.can_go_back:
+        if prompt.can_go_back and not any(getattr(c, "value", None) == GO_BACK for c in choices):
             choices.append(questionary.Choice("← Back", GO_BACK))
         question = questionary.checkbox(
             message, choices=choices, validate=check_ticks, instruction=CHECKBOX_KEYS
         )
         if prompt.can_go_back:
             _enter_on_back_goes_back(question)
+        if meanings:
+            _question_mark_shows_meanings(question)
         values: list[str] = _ask(question)
         if GO_BACK in values:
             return BACK
+        if SHOW_MEANINGS in values:
+            return values
         if len(values) > 1:  # questionary shows only "done (N selections)"; say which
             titles = {c.value: c.title for c in choices if not isinstance(c, questionary.Separator)}
             self.console.print("  → " + "; ".join(str(titles[v]) for v in values), markup=False)
@@ -272,12 +312,9 @@ def _enter_on_back_goes_back(question: Any) -> None:
     from prompt_toolkit.filters import Condition
     from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
     from prompt_toolkit.keys import Keys
-    from questionary.prompts.common import InquirerControl
 
     app = question.application
-    control = next(
-        w.content for w in app.layout.find_all_windows() if isinstance(w.content, InquirerControl)
-    )
+    control = _inquirer_control(question)
     bindings = KeyBindings()
 
     @bindings.add(Keys.ControlM, eager=True, filter=Condition(lambda: _pointed(control) == GO_BACK))
@@ -286,6 +323,31 @@ def _enter_on_back_goes_back(question: Any) -> None:
         event.app.exit(result=[GO_BACK])
 
     app.key_bindings = merge_key_bindings([app.key_bindings, bindings])
+
+
+def _question_mark_shows_meanings(question: Any) -> None:
+    """ "?" leaves the checkbox with SHOW_MEANINGS and what is ticked so far."""
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
+    control = _inquirer_control(question)
+    bindings = KeyBindings()
+
+    @bindings.add("?", eager=True)
+    def _(event: Any) -> None:
+        control.is_answered = True
+        event.app.exit(result=[SHOW_MEANINGS, *control.selected_options])
+
+    app = question.application
+    app.key_bindings = merge_key_bindings([app.key_bindings, bindings])
+
+
+def _inquirer_control(question: Any) -> Any:
+    from questionary.prompts.common import InquirerControl
+
+    app = question.application
+    return next(
+        w.content for w in app.layout.find_all_windows() if isinstance(w.content, InquirerControl)
+    )
 
 
 def _pointed(control: Any) -> Any:

@@ -50,8 +50,8 @@ class ClinicalEntries:
         self.fields = fields
         self.rules = rules
 
-    def warning_signs(self, raw: Any) -> dict[str, WarningSign]:
-        """The warning signs, by id."""
+    def warning_signs(self, raw: Any, rules: RuleReader | None = None) -> dict[str, WarningSign]:
+        """The warning signs, by id; ``rules`` (default: the shared reader) reads their tests."""
         out: dict[str, WarningSign] = {}
         for where, item in self.fields.entries(raw, "warning_signs"):
             fields = self.fields.entry(
@@ -60,7 +60,7 @@ class ClinicalEntries:
             if fields is None:
                 continue
             sid = self.fields.ident(fields, where, out)
-            test = self.rules.read(fields.get("when"), f"{where}.when")
+            test = (rules or self.rules).read(fields.get("when"), f"{where}.when")
             if test is None:
                 continue
             level = self.fields.verdict(fields.get("level"), f"{where}.level")

@@ -213,6 +213,10 @@ class Settings(NamedTuple):
     # A condition that a fired urgent or emergency warning sign points to is ranked first
     # when the answers raise its log-odds by at least this much (see data/README.md).
     pointed_evidence: float = 2.7
+    pointed_evidence_emergency: float = 2.7
+    # Once this interview step is asked, a step that could complete an emergency warning
+    # sign already partly met is asked before the steps listed ahead of it.
+    settle_first_after: str | None = None
 
 
 class Knowledge(NamedTuple):
@@ -232,6 +236,9 @@ class Knowledge(NamedTuple):
     safety_net: SafetyNet | None = None
     # A short checksum of the knowledge and safety-net files: the knowledge version in reports.
     fingerprint: str = ""
+    # Facts about earlier checks (section `history_facts`) that only warning signs may test;
+    # backcheck.history.trends works them out and passes them in with the answers.
+    history_facts: dict[str, Question] = {}  # noqa: RUF012  # never mutated
 
     @property
     def red_flags(self) -> tuple[Question, ...]:

@@ -6,14 +6,21 @@ Grammar (one test per mapping; documented for clinicians in data/README.md)::
               | {all: [test, ...]}          every test holds (the one spelling of "all of")
               | {any: [test, ...]}          at least one test holds
               | {not: test}                 the test does not hold
+              | {unless: test}              the test is not known to hold: it holds when
+                                            the test is false or cannot be told (a
+                                            question it reads is unanswered)
     answer   := true | false                          a yes/no question
               | OPTION | GROUP | [OPTION | GROUP, ...]  a single or multi question: the
                                                       answer is (or contains) any of them
               | {at_least: N, below: M}               an integer question (either bound)
 
-A mapping holds exactly one key; `all`, `any` and `not` are reserved words, never
-question ids. A GROUP is a name from the knowledge file's top-level `groups:` section
-that stands for its list of options (for example `injury: serious_injury`).
+`unless` is for a rule that must assume the worse when an answer is missing: "new
+pain in both legs, unless it has lasted over 6 weeks" holds when the duration is
+not known. A mapping holds exactly one key; `all`, `any`, `not` and `unless` are
+reserved words, never question ids. In a warning sign, QUESTION may also be a history
+fact (the knowledge file's `history_facts`), never under `not` or `unless`. A GROUP is
+a name from the knowledge file's top-level `groups:` section that stands for its list
+of options (for example `injury: serious_injury`).
 
 The node types are NamedTuples, like the knowledge entries, because they are cheap to
 define and to load from the cache; their equality compares the node type too, so an
@@ -36,7 +43,7 @@ Answer = str | tuple[str, ...] | int
 Answers = Mapping[str, Answer | None]
 Truth = bool | None
 
-RESERVED = ("all", "any", "not")
+RESERVED = ("all", "any", "not", "unless")
 
 
 def _same_node(self: tuple[Any, ...], other: object) -> bool:
@@ -93,7 +100,14 @@ class Not(NamedTuple):
     part: When
 
 
-When = Match | AllOf | AnyOf | Not
+@_compared_by_type
+class Unless(NamedTuple):
+    """The part is not known to hold: false, or unknown."""
+
+    part: When
+
+
+When = Match | AllOf | AnyOf | Not | Unless
 
 
 def evaluate(test: When, answers: Answers) -> Truth:
@@ -105,6 +119,8 @@ def evaluate(test: When, answers: Answers) -> Truth:
     if isinstance(test, Not):
         inner = evaluate(test.part, answers)
         return None if inner is None else not inner
+    if isinstance(test, Unless):
+        return evaluate(test.part, answers) is not True
     decisive = isinstance(test, AnyOf)  # True decides `any`; False decides `all`
     unknown = False
     for part in test.parts:
@@ -133,7 +149,7 @@ def questions_in(test: When) -> Iterator[str]:
     """Every question id the test reads, in order, possibly repeated."""
     if isinstance(test, Match):
         yield test.question
-    elif isinstance(test, Not):
+    elif isinstance(test, Not | Unless):
         yield from questions_in(test.part)
     else:
         for part in test.parts:
@@ -169,8 +185,8 @@ class RuleReader:
         if not isinstance(raw, dict) or len(raw) != 1:
             self.fields.problem(
                 where,
-                "a test must be a mapping with exactly one key (a question id, all, any or "
-                "not); join several tests with all: [...]",
+                "a test must be a mapping with exactly one key (a question id, all, any, not "
+                "or unless); join several tests with all: [...]",
             )
             return None
         ((key, value),) = raw.items()
@@ -186,9 +202,11 @@ class RuleReader:
             if len(clean) != len(parts):
                 return None
             return AllOf(clean) if key == "all" else AnyOf(clean)
-        if key == "not":
+        if key in ("not", "unless"):
             inner = self.read(value, where)
-            return None if inner is None else Not(inner)
+            if inner is None:
+                return None
+            return Not(inner) if key == "not" else Unless(inner)
         question = self.questions.get(key) if isinstance(key, str) else None
         if question is None:
             from backcheck.suggest import did_you_mean

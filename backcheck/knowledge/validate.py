@@ -15,12 +15,22 @@ from backcheck.knowledge.model import (
     Category,
     Knowledge,
     Question,
+    QuestionType,
     Settings,
     Verdict,
     VerdictInfo,
 )
 from backcheck.knowledge.questions import add_branches, read_interview, read_questions
-from backcheck.knowledge.rules import RESERVED, RuleReader
+from backcheck.knowledge.rules import (
+    RESERVED,
+    AllOf,
+    AnyOf,
+    Not,
+    RuleReader,
+    Unless,
+    When,
+    questions_in,
+)
 from backcheck.suggest import did_you_mean
 
 # The top-level sections; True marks the required ones.
@@ -36,7 +46,10 @@ _TOP = {
     "triggers": True,
     "doctor_tests": True,
     "conditions": True,
+    "history_facts": False,
 }
+# The kinds of history fact a warning sign may test (backcheck.history.trends fills them in).
+_FACT_TYPES = ("yes_no", "integer")
 
 
 # "Did you mean" hints one validation gives at most (each compares a name with many).
@@ -79,8 +92,15 @@ class _Builder:
         self.rules = RuleReader(self.fields, self.questions, groups)
         add_branches(self.fields, self.rules, self.questions, raw)
         interview = read_interview(self.fields, self.questions, raw)
+        settle = settings.settle_first_after
+        if settle is not None and settle not in {step.id for step in interview}:
+            self.problem("settings.settle_first_after", f"'{settle}' is not an interview step")
         clinical = ClinicalEntries(self.fields, self.rules)
-        signs = clinical.warning_signs(raw)
+        facts = self.history_facts(raw.get("history_facts", []))
+        sign_rules = RuleReader(self.fields, {**self.questions, **facts}, groups)
+        signs = clinical.warning_signs(raw, sign_rules if facts else None)
+        for sign in signs.values():
+            self.facts_only_positive(sign.when, set(facts), f"warning_signs: {sign.id}.when")
         triggers = clinical.triggers(raw)
         tests = clinical.doctor_tests(raw)
         conditions = clinical.conditions(raw, categories, signs, triggers, tests)
@@ -103,6 +123,7 @@ class _Builder:
             triggers=triggers,
             doctor_tests=tests,
             conditions=conditions,
+            history_facts=facts,
         )
 
     def problem(self, where: str, message: str) -> None:
@@ -130,6 +151,51 @@ class _Builder:
                 out[name] = tuple(members)
         return out
 
+    def history_facts(self, raw: Any) -> dict[str, Question]:
+        """Facts about earlier checks: never asked, so never an answer, a finding or a branch.
+
+        Each is a yes/no or whole-number fact with the words that say what it means.
+        """
+        out: dict[str, Question] = {}
+        for where, item in self.fields.entries({"history_facts": raw}, "history_facts"):
+            fields = self.fields.entry(item, where, ("id", "type", "text"))
+            if fields is None:
+                continue
+            fid = self.fields.ident(fields, where, out)
+            if fid in self.questions or fid in RESERVED:
+                self.problem(where, f"'{fid}' is already a question or a keyword")
+                continue
+            kind = fields.get("type")
+            if kind not in _FACT_TYPES:
+                allowed = ", ".join(_FACT_TYPES)
+                self.problem(f"{where}.type", f"unknown type {kind!r}; allowed: {allowed}")
+                continue
+            text = self.fields.text(fields, "text", where)
+            out[fid] = Question(
+                id=fid,
+                type=QuestionType(kind),
+                text=text,
+                help=text,
+                short=fid,
+                option_ids=("yes", "no") if kind == "yes_no" else (),
+            )
+        return out
+
+    def facts_only_positive(self, test: When, facts: set[str], where: str) -> None:
+        """A history fact may not sit under `not` or `unless`: without history it must
+        never hold."""
+        if not facts:
+            return
+        if isinstance(test, Not | Unless):
+            inner = set(questions_in(test.part)) & facts
+            word = "not" if isinstance(test, Not) else "unless"
+            if inner:
+                self.problem(where, f"history fact '{sorted(inner)[0]}' may not be under '{word}'")
+            return
+        if isinstance(test, AllOf | AnyOf):
+            for part in test.parts:
+                self.facts_only_positive(part, facts, where)
+
     def settings(self, raw: Any) -> Settings:
         keys = (
             "unanswered_red_flag_level",
@@ -137,11 +203,16 @@ class _Builder:
             "emergency_hint",
             "disclaimer",
         )
-        fields = self.fields.entry(raw, "settings", keys, ("pointed_evidence",)) or {}
+        optional = ("pointed_evidence", "pointed_evidence_emergency", "settle_first_after")
+        fields = self.fields.entry(raw, "settings", keys, optional) or {}
         evidence = fields.get("pointed_evidence", 2.7)
         if not is_number(evidence) or not 0 <= evidence <= 30:
             self.problem("settings.pointed_evidence", "must be a number from 0 to 30")
             evidence = 2.7
+        emergency_evidence = fields.get("pointed_evidence_emergency", evidence)
+        if not is_number(emergency_evidence) or not 0 <= emergency_evidence <= 30:
+            self.problem("settings.pointed_evidence_emergency", "must be a number from 0 to 30")
+            emergency_evidence = evidence
         score = fields.get("condition_raise_score", 0.5)
         if not is_number(score) or not 0 < score <= 1:
             self.problem("settings.condition_raise_score", "must be a number above 0 and at most 1")
@@ -154,6 +225,10 @@ class _Builder:
             emergency_hint=self.fields.text(fields, "emergency_hint", "settings"),
             disclaimer=self.fields.text(fields, "disclaimer", "settings"),
             pointed_evidence=float(evidence),
+            pointed_evidence_emergency=float(emergency_evidence),
+            settle_first_after=self.fields.text(fields, "settle_first_after", "settings")
+            if "settle_first_after" in fields
+            else None,
         )
 
     def verdicts(self, raw: Any) -> dict[Verdict, VerdictInfo]:

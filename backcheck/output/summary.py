@@ -166,5 +166,9 @@ def render_summary(console: Console, result: Result, source: str) -> None:
             [f"{literal(q)}: {literal(a)}" for q, a in lines],
         )
 
+    from backcheck.output.bodymap import body_map, text_figure
+
+    out.append("\nBody map\n", style="bold")
+    out.append(text_figure(body_map(result.answers)))
     console.print(out, end="", soft_wrap=True)  # already wrapped: print it as it is
     console.print(f"\n[italic]{literal(result.disclaimer)}[/italic]")

@@ -29,7 +29,7 @@ from backcheck.cli.prompts import TerminalAsker
 from backcheck.cli.terminal import check_ticks, parse_age, screen_answers
 from backcheck.engine import assess
 from backcheck.interview import BACK, AfterEmergency, Back, Prompt, due_questions, shown_options
-from backcheck.knowledge.model import Knowledge
+from backcheck.knowledge.model import Knowledge, Step
 from tests.conftest import ROOT, full_answers
 
 DOWN, UP, ENTER, SPACE, BACKSPACE, CTRL_C = "\x1b[B", "\x1b[A", "\r", " ", "\x7f", "\x03"
@@ -51,15 +51,14 @@ def checkbox(*positions: int) -> str:
 
 # The shipped interview for someone answering as conftest.full_answers(): every prompt's keys.
 BENIGN = {
-    "sensation": checkbox(3),  # Pain
-    "location": checkbox(2),  # Lower back
-    "spread": select(0),  # No, it stays where it is
-    "red_flags": checkbox(8),  # None of these (after the 8 yes/no lines of the spine)
-    "body_flags": checkbox(6),  # None of these (after the 6 yes/no lines of the body)
-    "injury": select(0),  # No injury
     "age": "35" + ENTER,
     "sex": select(1),  # Male: the pregnancy questions are skipped
+    "feel_where": checkbox(3, 8),  # Pain; Lower back (after the 6 feelings)
+    "red_flags": checkbox(8),  # None of these (after the 8 yes/no lines of the spine)
+    "body_flags": checkbox(6),  # None of these (after the 6 yes/no lines of the body)
     "background": checkbox(23),  # None of these (after 8 + 15 options)
+    "injury": select(0),  # No injury
+    "spread": select(0),  # No, it stays where it is
     "onset": select(1),  # Gradually
     "duration": select(1),  # 1 to 7 days
     "course": select(0),  # Getting better
@@ -148,7 +147,7 @@ def test_each_prompt_shows_its_help_and_progress(
         help_text = step.help or knowledge.questions[step.questions[0]].help
         assert flat(help_text) in out, step.id
     assert "Question 1 of about" in out
-    assert "Question 15 of about 15" in out
+    assert "Question 14 of about 14" in out
 
 
 @pytest.mark.usefixtures("terminal")
@@ -156,16 +155,17 @@ def test_going_back_changes_an_earlier_answer(
     runner: CliRunner, pt_input: PipeInput, tmp_path: Path, knowledge: Knowledge
 ) -> None:
     saved = tmp_path / "me.yaml"
+    steps = list(BENIGN.values())
     type_keys(
         pt_input,
-        BENIGN["sensation"],
-        BENIGN["location"],
-        UP + ENTER,  # spread: "← Back" is the last line
-        # location again, "Lower back" still ticked: untick it, tick "Buttock"
-        DOWN * 2 + SPACE + DOWN + SPACE + ENTER,
+        *steps[:3],
+        UP + ENTER,  # red flags: "← Back" is the last line, and Enter on it goes back
+        # what and where again, "Lower back" still ticked: untick it, tick "Buttock"
+        DOWN * 8 + SPACE + DOWN + SPACE + ENTER,
+        *steps[3:7],
         select(1),  # spread: down one leg
         select(1),  # below the knee: no
-        *list(BENIGN.values())[3:],
+        *steps[8:],
     )
     result = ask(runner, "--save", str(saved))
     assert result.exit_code == 0, result.output
@@ -185,9 +185,9 @@ def test_emergency_advice_comes_at_once_and_stopping_still_summarises(
     saved = tmp_path / "me.yaml"
     type_keys(
         pt_input,
-        BENIGN["sensation"],
-        BENIGN["location"],
-        BENIGN["spread"],
+        BENIGN["age"],
+        BENIGN["sex"],
+        BENIGN["feel_where"],
         checkbox(0),  # red flags: new bladder or bowel trouble
         select(0),  # "Stop here and see the summary"
     )
@@ -234,7 +234,7 @@ def test_after_the_emergency_advice_the_person_may_finish(
 
 
 @pytest.mark.usefixtures("terminal")
-@pytest.mark.parametrize("answered", [0, 2, 6])  # at a checkbox, a select, the age text prompt
+@pytest.mark.parametrize("answered", [0, 2, 6])  # at the age text prompt, a checkbox, a select
 def test_ctrl_c_exits_130_and_saves_what_was_answered(
     runner: CliRunner, pt_input: PipeInput, tmp_path: Path, answered: int
 ) -> None:
@@ -249,13 +249,11 @@ def test_ctrl_c_exits_130_and_saves_what_was_answered(
     assert data["complete"] is False
     expected_keys = list(BENIGN_ANSWERS)
     if answered == 2:
-        assert list(data["answers"]) == ["sensation", "location"]
+        assert list(data["answers"]) == ["age", "sex"]
     elif answered == 6:
         assert set(data["answers"]) == set(expected_keys) - {
-            "age",
-            "sex",
-            "other_symptoms",
-            "history",
+            "injury",
+            "spread",
             "onset",
             "duration",
             "course",
@@ -272,7 +270,7 @@ def test_ctrl_c_exits_130_and_saves_what_was_answered(
 def test_ctrl_c_without_save_exits_130_and_says_nothing_was_kept(
     runner: CliRunner, pt_input: PipeInput
 ) -> None:
-    type_keys(pt_input, BENIGN["sensation"], CTRL_C)
+    type_keys(pt_input, BENIGN["age"], CTRL_C)
     result = ask(runner)
     assert result.exit_code == 130
     assert "Traceback" not in result.output
@@ -306,10 +304,10 @@ def test_input_that_ends_early_is_treated_like_ctrl_c(
     runner: CliRunner, pt_input: PipeInput, tmp_path: Path
 ) -> None:
     saved = tmp_path / "me.yaml"
-    type_keys(pt_input, BENIGN["sensation"])
+    type_keys(pt_input, BENIGN["age"])
     result = ask(runner, "--save", str(saved))
     assert result.exit_code == 130
-    assert yaml.safe_load(saved.read_text(encoding="utf-8"))["answers"] == {"sensation": ["pain"]}
+    assert yaml.safe_load(saved.read_text(encoding="utf-8"))["answers"] == {"age": 35}
 
 
 @pytest.mark.usefixtures("terminal")
@@ -411,7 +409,8 @@ def test_other_commands_do_not_import_questionary() -> None:
 def prompt_for(
     knowledge: Knowledge, step_id: str, *, number: int = 2, previous: dict[str, Any] | None = None
 ) -> Prompt:
-    step = next(s for s in knowledge.interview if s.id == step_id)
+    # a question that is asked inside a screen is tried on its own as a one-question step
+    step = next((s for s in knowledge.interview if s.id == step_id), Step(step_id, (step_id,)))
     questions = tuple(knowledge.questions[q] for q in step.questions)
     return Prompt(step, questions, number, 14, previous or {})
 
@@ -656,7 +655,7 @@ def test_shown_if_is_checked_at_load(knowledge: Knowledge, tmp_path: Path) -> No
 
 # --- --plain: numbered lists answered by typing -------------------------------------------------
 
-PLAIN = ["4", "3", "1", "0", "0", "1", "35", "2", "0", "2", "2", "1", "3 10", "1", "1"]
+PLAIN = ["35", "2", "4 9", "0", "0", "0", "1", "1", "2", "2", "1", "3 10", "1", "1"]
 
 
 @pytest.mark.usefixtures("terminal")
@@ -664,7 +663,7 @@ def test_plain_interview_by_numbers(
     runner: CliRunner, tmp_path: Path, knowledge: Knowledge
 ) -> None:
     saved = tmp_path / "me.yaml"
-    typed = [*PLAIN[:6], "forty", *PLAIN[6:]]  # a wrong age is asked again
+    typed = ["forty", *PLAIN]  # a wrong age is asked again
     result = runner.invoke(app, ["ask", "--plain", "--save", str(saved)], input="\n".join(typed))
     assert result.exit_code == 0, result.output
     assert load_answer_file(str(saved), knowledge).answers == BENIGN_ANSWERS
@@ -683,7 +682,7 @@ def test_plain_is_automatic_with_term_dumb(
     monkeypatch.setenv("TERM", "dumb")
     result = runner.invoke(app, ["ask"], input="\n".join(PLAIN))
     assert result.exit_code == 0, result.output
-    assert "Question 15 of about 15" in result.stdout
+    assert "Question 14 of about 14" in result.stdout
     assert "  0. None of these" in result.stdout
 
 
@@ -703,10 +702,10 @@ def test_plain_not_sure_asks_each_unticked_line(runner: CliRunner, tmp_path: Pat
 @pytest.mark.usefixtures("terminal")
 def test_plain_end_of_input_is_like_ctrl_c(runner: CliRunner, tmp_path: Path) -> None:
     saved = tmp_path / "me.yaml"
-    result = runner.invoke(app, ["ask", "--plain", "--save", str(saved)], input="4\n")
+    result = runner.invoke(app, ["ask", "--plain", "--save", str(saved)], input="35\n")
     assert result.exit_code == 130
     data = yaml.safe_load(saved.read_text(encoding="utf-8"))
-    assert data == {"version": 2, "answers": {"sensation": ["pain"]}, "complete": False}
+    assert data == {"version": 2, "answers": {"age": 35}, "complete": False}
 
 
 def test_an_encoding_that_cannot_show_the_questions_stops_before_asking(
@@ -721,18 +720,26 @@ def test_an_encoding_that_cannot_show_the_questions_stops_before_asking(
     assert plain.check_encoding(knowledge, io.TextIOWrapper(io.BytesIO(), "utf-8")) is None
 
 
-@pytest.mark.parametrize("width", [60, 80])
-def test_a_warning_sign_screen_shows_every_meaning_and_fits(
-    pt_input: PipeInput, knowledge: Knowledge, width: int
+@pytest.mark.parametrize("width", [60, 80, 120])
+@pytest.mark.parametrize("screen", ["red_flags", "body_flags"])
+def test_on_a_warning_sign_screen_one_key_shows_every_meaning(
+    pt_input: PipeInput, knowledge: Knowledge, width: int, screen: str
 ) -> None:
     out = io.StringIO()
     ask_step = TerminalAsker(Console(file=out, width=width), knowledge)
-    type_keys(pt_input, checkbox(8))
-    prompt = prompt_for(knowledge, "red_flags", number=5)
-    ask_step(prompt)
+    prompt = prompt_for(knowledge, screen, number=5)
+    lines = sum(q.type == "yes_no" for q in prompt.questions)
+    # tick the first line, "?" for the meanings, any key, then tick the second as well
+    type_keys(pt_input, SPACE, "?", ENTER, checkbox(1))
+    reply = ask_step(prompt)
+    assert not isinstance(reply, Back)
+    assert [q for q, a in reply.items() if a == "yes"] == [q.id for q in prompt.questions[:2]]
     text = out.getvalue()
+    assert "Press ? to see what every line means." in flat(text)
     assert all(len(line) <= width for line in text.splitlines())
-    for q in prompt.questions:  # the plain-words meaning of every line, without moving
-        assert flat(q.help) in flat(text), q.id
+    page = text[text.index("What each line means:") : text.index("  → ")]
+    for q in prompt.questions[:lines]:  # the plain-words meaning of every line, after one key
+        assert flat(q.help) in flat(page), q.id
+    assert len(page.splitlines()) <= 22  # with the key hint, on one 24-row screen
     # the list itself: each line is the short name (pointer, tick box and name fit in 60)
     assert all(len(q.short) + 6 <= 60 for q in prompt.questions)
