@@ -73,6 +73,11 @@ def test_1_broken_knowledge_missed_target_no_match_unwritable(
             "(see backcheck run --help)",
         ),
         (["nosuch"], "error: backcheck: no such command 'nosuch' (see backcheck --help)"),
+        (  # a mistyped command: one "did you mean", said once
+            ["lookpu", "sciatica"],
+            "error: backcheck: no such command 'lookpu'. Did you mean 'lookup'? "
+            "(see backcheck --help)",
+        ),
         (
             ["validate", "a", "b"],
             "error: backcheck validate: got unexpected extra argument (b) "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import sys
 from collections.abc import Callable, Sequence
 from enum import StrEnum
@@ -52,6 +53,8 @@ class OneLineErrors(TyperGroup):
             where = context.command_path if context is not None else "backcheck"
             message = exc.format_message().rstrip(".")
             message = message[:1].lower() + message[1:]
+            # click and typer may both add the same hint: say it once
+            message = re.sub(r"( Did you mean [^?]*\?)\1+", r"\1", message)
             print_error(f"{where}: {message} (see {where} --help)")
             status = exc.exit_code
         except click.Abort:
