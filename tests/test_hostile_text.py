@@ -257,3 +257,21 @@ def test_an_error_about_a_hostile_answer_is_one_visible_line(
     (line,) = output.splitlines()
     assert line.startswith("error: ")
     assert "\\x1b[2J" in line
+
+
+def test_history_shows_a_hostile_file_name_literally(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`history add`, `export` (JSON Lines and CSV) write the name escaped, never raw."""
+    monkeypatch.setenv("BACKCHECK_HOME", str(tmp_path / "home"))
+    name = tmp_path / "[red]x[link=file:]\x1b[2J\u202e.yaml"
+    name.write_text((ROOT / "examples" / "sciatica.yaml").read_text(encoding="utf-8"))
+    runner = CliRunner()
+    added = runner.invoke(app, ["history", "add", str(name), "--date", "2026-11-01"])
+    assert added.exit_code == 0, added.output
+    for args in (["history", "export"], ["history", "export", "--format", "csv"]):
+        out = runner.invoke(app, args).stdout
+        assert "[red]x[link=file:]" in out
+        assert "\x1b" not in out and "\u202e" not in out, args
+    assert "\\x1b[2J\\u202e" in added.stdout
+    assert "\x1b" not in added.stdout

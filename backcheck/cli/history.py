@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
-from backcheck.errors import InputError
+from backcheck.errors import InputError, one_line
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -291,7 +291,7 @@ def add(
             number = keep(history, knowledge, answers, day, result, check, answer_file.source)
             typer.echo(
                 f"Check {number} of {day.isoformat()} kept: {VERDICT_SHORT[result.verdict.value]}"
-                f" ({answer_file.source})"
+                f" ({one_line(answer_file.source)})"
             )
     if failures:
         raise typer.Exit(ExitStatus.USAGE)
@@ -366,7 +366,9 @@ def export_text(knowledge: Knowledge, checks: list[StoredCheck], fmt: ExportForm
             }
         )
     if fmt == ExportFormat.jsonl:
-        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+        from backcheck.output.jsonout import shown
+
+        return "".join(shown(json.dumps(r, ensure_ascii=False)) + "\n" for r in rows)
     if fmt == ExportFormat.html:
         return export_html(knowledge, checks)
     import csv
@@ -382,7 +384,7 @@ def export_text(knowledge: Knowledge, checks: list[StoredCheck], fmt: ExportForm
                 ";".join(c.signs),
                 "" if r["check_again_days"] is None else r["check_again_days"],
                 r["knowledge_version"],
-                r["source"],
+                one_line(str(r["source"])),  # a name is shown, never obeyed by a terminal
                 json.dumps(r["answers"], ensure_ascii=False),
             ]
         )
