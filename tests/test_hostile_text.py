@@ -272,6 +272,7 @@ def test_history_shows_a_hostile_file_name_literally(
     for args in (["history", "export"], ["history", "export", "--format", "csv"]):
         out = runner.invoke(app, args).stdout
         assert "[red]x[link=file:]" in out
-        assert "\x1b" not in out and "\u202e" not in out, args
+        assert "\x1b" not in out, args
+        assert "\u202e" not in out, args
     assert "\\x1b[2J\\u202e" in added.stdout
     assert "\x1b" not in added.stdout
