@@ -61,6 +61,9 @@ class Advice(NamedTuple):
     course: str  # how the likeliest cause usually goes ('' when not known)
     check_days: int | None  # check again after this many days (None when the verdict sends now)
     check_again_template: str  # the sentence, with {date} where the date goes
+    # why a cause the verdict's sign points to, felt in the back but coming from elsewhere
+    # (the kidneys, the heart), changes the advice ('' when none)
+    elsewhere: str = ""
 
     def check_again(self, today: dt.date) -> str:
         """The check-again sentence dated from ``today`` ('' when there is none)."""
@@ -105,7 +108,25 @@ def pick_advice(knowledge: Knowledge, assessment: Result) -> Advice:
         course=course.course if course else "",
         check_days=days,
         check_again_template=vnet.check_again if vnet is not None and days is not None else "",
+        elsewhere=_elsewhere(knowledge, causes, verdict),
     )
+
+
+def _elsewhere(knowledge: Knowledge, causes: tuple[Cause, ...], verdict: Verdict) -> str:
+    """The note of the first category with one, filled in with the first pointed cause in it."""
+    for category in knowledge.categories.values():
+        if not category.note:
+            continue
+        names = [
+            knowledge.conditions[c.ids[0]].name
+            for c in causes
+            if c.pointed and knowledge.conditions[c.ids[0]].category == category.id
+        ]
+        if names:
+            return category.note.format(
+                causes=_in_a_sentence(names[0]), advice=knowledge.verdicts[verdict].title.lower()
+            )
+    return ""
 
 
 def sign_line(knowledge: Knowledge, net: SafetyNet, sign: WarningSign) -> str:
@@ -198,3 +219,8 @@ def pick_causes(
             )
         )
     return tuple(lines)
+
+
+def _in_a_sentence(name: str) -> str:
+    """A condition's name inside a sentence: 'Kidney stone' -> 'kidney stone' ('AAA' stays)."""
+    return name[:1].lower() + name[1:] if name[1:2].islower() else name

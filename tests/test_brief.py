@@ -17,7 +17,7 @@ from backcheck.knowledge.model import Knowledge, Verdict
 from backcheck.output.brief import render_brief
 from backcheck.output.markdown import render_markdown
 from backcheck.result import Result
-from tests.conftest import DEV_VIGNETTES, EXAMPLES, OWN_VIGNETTES, SHARED
+from tests.conftest import DEV_VIGNETTES, EXAMPLES, OWN_VIGNETTES, SHARED, full_answers
 
 TODAY = dt.date(2026, 12, 1)
 CASES = [
@@ -187,3 +187,17 @@ def test_run_shows_the_short_summary_and_details_on_request(runner: object) -> N
     assert "What to tell the doctor" not in short
     assert "What to tell the doctor" in full
     assert "Possible causes" in full
+
+
+def test_a_cause_from_outside_the_spine_is_explained_in_plain_words(knowledge: Knowledge) -> None:
+    """Why the advice is not the usual back-pain advice, when the sign points elsewhere."""
+    stone = full_answers(colicky_pain="yes", onset="sudden", duration="under_a_day", age=40)
+    result = assess(knowledge, stone)
+    note = safety_net(result).elsewhere
+    assert "kidney stone" in note
+    assert "see a doctor today" in note
+    console = Console(file=io.StringIO(), width=80, record=True, highlight=False)
+    render_brief(console, result, "stone.yaml", TODAY)
+    assert "It may not come from the back at all" in " ".join(console.export_text().split())
+    assert note in " ".join(render_markdown(result, "stone.yaml", TODAY).split())
+    assert safety_net(assess(knowledge, full_answers())).elsewhere == ""

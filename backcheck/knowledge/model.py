@@ -201,6 +201,9 @@ class Category(NamedTuple):
 
     id: str
     name: str
+    # For causes felt in the back but coming from elsewhere: why such a cause changes the
+    # advice, with {causes} and {advice} filled in ('' for none).
+    note: str = ""
 
 
 class Settings(NamedTuple):

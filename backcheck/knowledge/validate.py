@@ -253,8 +253,9 @@ class _Builder:
     def categories(self, raw: Any) -> dict[str, Category]:
         out: dict[str, Category] = {}
         for where, item in self.fields.entries(raw, "categories"):
-            fields = self.fields.entry(item, where, ("id", "name"))
+            fields = self.fields.entry(item, where, ("id", "name"), ("note",))
             if fields is not None:
                 cid = self.fields.ident(fields, where, out)
-                out[cid] = Category(cid, self.fields.text(fields, "name", where))
+                note = self.fields.text(fields, "note", where) if "note" in fields else ""
+                out[cid] = Category(cid, self.fields.text(fields, "name", where), note)
         return out

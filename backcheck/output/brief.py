@@ -37,7 +37,8 @@ def _why(assessment: Result, advice: Advice) -> str:
     if advice.set_by:
         titles = "; ".join(s.title for s in advice.set_by[:2])
         sign = "warning sign" if len(advice.set_by) == 1 else "warning signs"
-        return f"The advice comes from the {sign} in your answers: {titles}."
+        why = f"The advice comes from the {sign} in your answers: {titles}."
+        return f"{why} {advice.elsewhere}" if advice.elsewhere else why
     leading = [r for r in assessment.reasons if r.level == assessment.verdict]
     if leading and leading[0].kind == "not_assessed":
         return "Why: some warning-sign questions were not answered, so they are not ruled out."

@@ -57,6 +57,8 @@ def render_markdown(result: Result, source: str, today: dt.date | None = None) -
     ]
     if not result.reasons:
         out.append("- No warning sign was found in the answers.")
+    if result.safety_net is not None and result.safety_net.elsewhere:
+        out += ["", text(result.safety_net.elsewhere)]
     if result.not_ruled_out:
         out += ["", "## Not ruled out (questions not answered)", ""]
         out += [
