@@ -193,7 +193,10 @@ def _why(result: Result) -> list[Markup]:
     if others:
         names = "; ".join(f"{r.title} ({VERDICT_WORD[r.level].lower()})" for r in others)
         items.append(el("strong", "Also found: ") + escaped(names))
-    return [el("h2", "Why this advice"), _list(items)]
+    out = [el("h2", "Why this advice"), _list(items)]
+    if result.safety_net is not None and result.safety_net.elsewhere:
+        out.append(el("p", result.safety_net.elsewhere))
+    return out
 
 
 def _safety_net(result: Result, today: dt.date) -> list[Markup]:
