@@ -155,7 +155,9 @@ def run_files(
             write_text(sink, result, source, fmt, today)
         else:
             if index:
-                console.rule()
+                from backcheck.output.style import heading
+
+                heading(console)
             shown = source if len(files) > 1 or source != "<stdin>" else ""
             render_rich(console, result, shown, details=details, today=today)
         sink.flush()

@@ -201,3 +201,24 @@ def test_a_cause_from_outside_the_spine_is_explained_in_plain_words(knowledge: K
     assert "It may not come from the back at all" in " ".join(console.export_text().split())
     assert note in " ".join(render_markdown(result, "stone.yaml", TODAY).split())
     assert safety_net(assess(knowledge, full_answers())).elsewhere == ""
+
+
+def test_no_frames_when_the_output_is_not_a_terminal(knowledge: Knowledge) -> None:
+    """A file, a pipe, TERM=dumb or --plain read top to bottom: no boxes; a terminal gets
+    the coloured frame, and the 24-line budget counts the frame it draws."""
+    from backcheck.output.style import make_plain
+
+    path = EXAMPLES / "emergency.yaml"
+    lines, _ = brief(knowledge, path, 80)  # a StringIO console: not a terminal
+    assert not set("│╭╮╰╯─") & set("".join(lines))
+    assert lines[1].startswith("VERDICT: EMERGENCY")
+    answer_file = load_answer_file(str(path), knowledge)
+    result = assess(knowledge, answer_file.answers)
+    framed = Console(file=io.StringIO(), width=80, force_terminal=True, record=True)
+    render_brief(framed, result, "emergency.yaml", TODAY)
+    text = framed.export_text()
+    assert "╭─  EMERGENCY" in text
+    assert len(text.splitlines()) <= 24
+    plain = make_plain(Console(file=io.StringIO(), width=80, force_terminal=True, record=True))
+    render_brief(plain, result, "emergency.yaml", TODAY)
+    assert "╭" not in plain.export_text()

@@ -82,13 +82,15 @@ def ask(
     if problem is not None:
         raise InputError(problem)
     console = terminal.screen_console(plain=plain) if redirected else stdout_console()
+    if plain:
+        from backcheck.output.style import make_plain
+
+        make_plain(console).no_color = True
     asker: Any = (
         plain_asker.PlainAsker(knowledge, sys.stderr if redirected else sys.stdout)
         if plain
         else prompts.TerminalAsker(console, knowledge)
     )
-    if plain and output == Format.RICH:
-        output = Format.MARKDOWN  # plain text top to bottom: no boxes or colour
     from backcheck.cli import history as kept
 
     last = kept.last_check() if again else None
@@ -112,7 +114,7 @@ def ask(
     result, after = kept.assess_and_keep(
         console, knowledge, outcome.answers, keep=kept.chosen(history), again=last, plain=plain
     )
-    _write_ask_result(result, output, details=details)
+    _write_ask_result(result, output, details=details, plain=plain)
     if report is not None:
         _write_report(console, report, result, force=force)
     if save is not None:
@@ -131,7 +133,7 @@ def _write_report(console: Any, path: Path, result: Result, *, force: bool) -> N
     console.print(f"Report for your doctor written to {path}", markup=False)
 
 
-def _write_ask_result(result: Result, output: Format, *, details: bool) -> None:
+def _write_ask_result(result: Result, output: Format, *, details: bool, plain: bool) -> None:
     """The interview's result on stdout, in the chosen format."""
     import datetime as dt
 
@@ -142,7 +144,11 @@ def _write_ask_result(result: Result, output: Format, *, details: bool) -> None:
     if output != Format.RICH:
         write_text(sys.stdout, result, "<ask>", output, today)
         return
+    from backcheck.output.style import heading, make_plain
+
     console = stdout_console()
+    if plain:  # top to bottom: no frames, rules or colour
+        make_plain(console).no_color = True
     console.print()
-    console.rule("Your summary")
+    heading(console, "Your summary")
     render_rich(console, result, "", details=details, today=today)

@@ -640,6 +640,8 @@ def _after(
 
     now = check._replace(id=number or 0, verdict=verdict)
     console.print()
-    console.rule("Since your last check")
+    from backcheck.output.style import heading
+
+    heading(console, "Since your last check")
     for line in compare_checks(knowledge, as_trend_check(again), now):
         console.print(line, markup=False)

@@ -63,8 +63,11 @@ class PlainAsker:
         for number, (_, label) in enumerate(lines, 1):
             self.say(f"  {number}. {label}")
         self.say("  ?. Not sure" + ("   b. Back" if prompt.can_go_back else ""))
+        kept = self._kept(prompt, [question])
         while True:
             reply = self.read("Type a number")
+            if reply == "" and kept is not None:
+                return kept
             if reply == "?":
                 return {question.id: None}
             if prompt.can_go_back and reply in BACK_WORDS:
@@ -91,8 +94,11 @@ class PlainAsker:
             "  0. None of these   ?. Not sure about some"
             + ("   b. Back" if prompt.can_go_back else "")
         )
+        kept = self._kept(prompt, questions)
         while True:
             reply = self.read("Numbers of all that apply")
+            if reply == "" and kept is not None:
+                return kept
             if prompt.can_go_back and reply in BACK_WORDS:
                 return BACK
             parts = reply.replace(",", " ").split()
@@ -140,11 +146,35 @@ class PlainAsker:
             )
         return answers
 
+    def _kept(self, prompt: Prompt, questions: list[Question]) -> StepAnswers | None:
+        """The earlier answers to these questions (going back, `ask --again`), which Enter
+        keeps; said on screen. None when there are none."""
+        earlier = prompt.previous
+        if not questions or not all(q.id in earlier for q in questions):
+            return None
+        words = []
+        for q in questions:
+            value = earlier[q.id]
+            if value is None:
+                words.append("not sure")
+            elif isinstance(value, tuple):
+                words.append(", ".join(q.label_of(v, short=True) for v in value) or "none")
+            elif isinstance(value, int):
+                words.append(str(value))
+            else:
+                words.append(q.label_of(value, short=True))
+        self.say("  Enter keeps your last answer: " + "; ".join(words))
+        return {q.id: earlier[q.id] for q in questions}
+
     def _age(self, prompt: Prompt, question: Question) -> StepAnswers | Back:
         self.say(question.text)
         self.say(question.help)
+        kept = self._kept(prompt, [question])
         while True:
-            parsed = parse_age(self.read("Years"), question, can_go_back=prompt.can_go_back)
+            reply = self.read("Years")
+            if reply == "" and kept is not None:
+                return kept
+            parsed = parse_age(reply, question, can_go_back=prompt.can_go_back)
             if not isinstance(parsed, str):
                 return parsed if parsed is BACK else {question.id: parsed}
             self.say(parsed)

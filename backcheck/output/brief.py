@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING
 
 from backcheck.advice import WHY_PARTS, Advice, Cause
 from backcheck.knowledge.model import Verdict
-from backcheck.output.style import VERDICT_COLOUR, VERDICT_WORD, bullet_text, literal, visible
+from backcheck.output.style import (
+    VERDICT_COLOUR,
+    VERDICT_WORD,
+    bullet_text,
+    framed,
+    is_plain,
+    literal,
+    visible,
+)
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -76,7 +84,12 @@ def render_brief(
         raise ValueError("the result carries no safety net")
     watch = len(advice.watch)
     while watch > 1:
-        probe = Measure(file=io.StringIO(), width=console.width, color_system=None)
+        probe = Measure(  # drawn as the real console draws it: framed or plain
+            file=io.StringIO(),
+            width=console.width,
+            color_system=None,
+            force_terminal=not is_plain(console),
+        )
         _print_brief(probe, result, advice, source, today, more, watch)
         if probe.file.getvalue().count("\n") <= SCREEN_LINES:  # type: ignore[attr-defined]  # StringIO
             break
@@ -93,7 +106,6 @@ def _print_brief(
     more: str,
     watch: int,
 ) -> None:
-    from rich.panel import Panel
     from rich.text import Text
 
     verdict = result.verdict
@@ -105,15 +117,7 @@ def _print_brief(
         body.append(visible(result.emergency_hint), style="bold")
     else:
         body.append(visible(advice.now))
-    console.print(
-        Panel(
-            body,
-            title=f" {VERDICT_WORD[verdict]} ",
-            title_align="left",
-            border_style=VERDICT_COLOUR[verdict],
-            padding=(0, 1),
-        )
-    )
+    framed(console, body, VERDICT_WORD[verdict], VERDICT_COLOUR[verdict])
     out = Text()
     for line in Text(why_text(result, advice)).wrap(console, console.width):
         line.rstrip()  # a wrapped line keeps the space it broke at

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from backcheck.knowledge.model import Condition, Knowledge
-from backcheck.output.style import VERDICT_WORD, bullets, literal
+from backcheck.output.style import VERDICT_WORD, bullets, is_plain, literal
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -21,7 +21,10 @@ def render_condition(console: Console, knowledge: Knowledge, condition: Conditio
         f"[bold]{literal(condition.name)}[/bold] ({literal(condition.id)})\n"
         f"{literal(category)}; {literal(condition.prevalence)}; usually: {usual}"
     )
-    console.print(Panel(header, expand=False))
+    if is_plain(console):
+        console.print(header)
+    else:
+        console.print(Panel(header, expand=False))
     if condition.aliases:
         console.print(f"[dim]Also called: {literal(', '.join(condition.aliases))}[/dim]")
     console.print(f"\n{literal(condition.summary)}")

@@ -32,6 +32,43 @@ VERDICT_WORD = {
 }
 
 
+def make_plain(console: Console) -> Console:
+    """Mark ``console`` for `--plain`: output that reads top to bottom, with no boxes."""
+    console.backcheck_plain = True  # type: ignore[attr-defined]
+    return console
+
+
+def is_plain(console: Console) -> bool:
+    """No boxes or rules: `--plain`, TERM=dumb, or output that is not a terminal (a file, a
+    pipe), where a frame would be noise for a screen reader or a script."""
+    return (
+        getattr(console, "backcheck_plain", False)
+        or not console.is_terminal
+        or console.is_dumb_terminal
+    )
+
+
+def framed(console: Console, body: Text, title: str, colour: str) -> None:
+    """``body`` in a coloured frame titled ``title``; on a plain console the body alone
+    (it already says the verdict in words)."""
+    if is_plain(console):
+        console.print(body)
+        return
+    from rich.panel import Panel
+
+    console.print(
+        Panel(body, title=f" {title} ", title_align="left", border_style=colour, padding=(0, 1))
+    )
+
+
+def heading(console: Console, title: str = "") -> None:
+    """A rule across the screen (with ``title``), or on a plain console the title alone."""
+    if is_plain(console):
+        console.print(title or "", markup=False)
+    else:
+        console.rule(title)
+
+
 def visible(text: str) -> str:
     """``text`` with every control, bidi or other invisible character written as an escape."""
     return one_line(text)

@@ -10,6 +10,7 @@ from backcheck.output.style import (
     VERDICT_WORD,
     bullet_text,
     bullets,
+    framed,
     literal,
     visible,
 )
@@ -69,7 +70,6 @@ class LineEnds:
 
 def render_verdict_banner(console: Console, result: Result) -> None:
     """The verdict in words and colour; still clear without colour."""
-    from rich.panel import Panel
     from rich.text import Text
 
     verdict = result.verdict
@@ -80,10 +80,7 @@ def render_verdict_banner(console: Console, result: Result) -> None:
     body.append(visible(result.advice))
     if verdict == Verdict.EMERGENCY:
         body.append(f"\n\n{visible(result.emergency_hint)}", style="bold")
-    title = f" {VERDICT_WORD[verdict]} "
-    console.print(
-        Panel(body, title=title, title_align="left", border_style=VERDICT_COLOUR[verdict])
-    )
+    framed(console, body, VERDICT_WORD[verdict], VERDICT_COLOUR[verdict])
 
 
 def shown_reasons(result: Result) -> list[Reason]:

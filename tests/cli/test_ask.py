@@ -743,3 +743,16 @@ def test_on_a_warning_sign_screen_one_key_shows_every_meaning(
     assert len(page.splitlines()) <= 22  # with the key hint, on one 24-row screen
     # the list itself: each line is the short name (pointer, tick box and name fit in 60)
     assert all(len(q.short) + 6 <= 60 for q in prompt.questions)
+
+
+@pytest.mark.usefixtures("terminal")
+def test_plain_enter_keeps_the_earlier_answer_after_going_back(
+    runner: CliRunner, tmp_path: Path, knowledge: Knowledge
+) -> None:
+    saved = tmp_path / "me.yaml"
+    # age, sex, then back from what-and-where: the sex question again, Enter keeps "Male"
+    typed = [PLAIN[0], PLAIN[1], "b", "", *PLAIN[2:]]
+    result = runner.invoke(app, ["ask", "--plain", "--save", str(saved)], input="\n".join(typed))
+    assert result.exit_code == 0, result.output
+    assert "Enter keeps your last answer: Male" in result.stdout
+    assert load_answer_file(str(saved), knowledge).answers == BENIGN_ANSWERS
