@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import Result
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import PipeInput, create_pipe_input
@@ -21,7 +22,7 @@ from backcheck.cli.app import app
 from backcheck.history.store import keeps_history, open_history, remember_choice
 from backcheck.knowledge.model import Knowledge
 from tests.cli.test_ask import BENIGN, BENIGN_ANSWERS, PLAIN
-from tests.history.conftest import answer_file, invoke
+from tests.history.conftest import answer_file, day, invoke
 
 ENTER = "\r"
 pytestmark = pytest.mark.usefixtures("home")
@@ -195,3 +196,24 @@ def test_a_damaged_history_still_shows_the_advice_then_one_error(
     assert result.stderr.startswith(f"error: {damaged}: cannot be read as a backcheck history")
     assert result.stderr.count("\n") == 1
     assert damaged.read_bytes() == b"not a database\n" * 100
+
+
+@pytest.mark.usefixtures("never_asked")
+def test_again_in_plain_mode_keeps_every_answer_with_enter(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(term, "is_terminal", lambda: True)
+    monkeypatch.setattr(term, "stdout_is_terminal", lambda: True)
+    last = answer_file(tmp_path, "last", impact="moderate")
+    assert invoke("history", "add", str(last), "--date", day(0)).exit_code == 0
+    saved = tmp_path / "again.yaml"
+    result = CliRunner().invoke(
+        app,
+        ["ask", "--plain", "--again", "--no-history", "--save", str(saved)],
+        input="\n" * 30,  # Enter at every question: the last answers are kept
+    )
+    assert result.exit_code == 0, result.output
+    assert "Enter keeps your last answer" in result.stdout
+    assert "The advice is the same" in result.stdout
+    again = yaml.safe_load(saved.read_text(encoding="utf-8"))["answers"]
+    assert again == yaml.safe_load(last.read_text(encoding="utf-8"))["answers"]
