@@ -21,7 +21,16 @@ from backcheck.knowledge.model import (
     Verdict,
     WarningSign,
 )
-from backcheck.knowledge.rules import Answers, Match, When, evaluate, matched_answers
+from backcheck.knowledge.rules import (
+    Answer,
+    Answers,
+    Check,
+    Match,
+    When,
+    compile_when,
+    evaluate,
+    matched_answers,
+)
 from backcheck.result import (
     AnswerLine,
     ConditionScore,
@@ -34,16 +43,20 @@ from backcheck.result import (
 )
 
 
-def assess(knowledge: Knowledge, answers: Answers, version: int = 2) -> Result:
+def assess(
+    knowledge: Knowledge, answers: Answers, version: int = 2, *, with_advice: bool = True
+) -> Result:
     """Triage and rank the conditions for ``answers``, given by a version-``version`` file.
 
     The whole floor applies to every version; a red flag newer than ``version`` that has no
     answer was never asked, so it is listed in ``not_asked`` and does not raise the verdict.
+    ``with_advice=False`` leaves out what a JSON line never shows: the safety net
+    (``safety_net`` is None) and the answers in words (``answered`` is empty).
     """
     fired: list[WarningSign] = []
     possible: list[WarningSign] = []
-    for sign in knowledge.warning_signs.values():
-        truth = evaluate(sign.when, answers)
+    for sign, check in _index_of(knowledge).signs:
+        truth = check(answers)
         if truth is True:
             fired.append(sign)
         elif truth is None:
@@ -103,10 +116,12 @@ def assess(knowledge: Knowledge, answers: Answers, version: int = 2) -> Result:
         not_asked=tuple(QuestionRef(q.id, q.text, q.short) for q in never_asked),
         not_ruled_out=tuple(SignRef(s.id, s.level, s.title) for s in relevant),
         conditions=ranking,
-        answered=answer_lines(knowledge, answers),
+        answered=answer_lines(knowledge, answers) if with_advice else (),
         answers_version=version,
         knowledge_version=knowledge.fingerprint,
     )
+    if not with_advice:
+        return result
     return result._replace(safety_net=pick_advice(knowledge, result))
 
 
@@ -165,67 +180,132 @@ def rank_conditions(knowledge: Knowledge, answers: Answers) -> tuple[ConditionSc
     so the work grows with the findings that fire, not with all the findings there are.
     """
     index = _index_of(knowledge)
+    scored = []
+    for ci, (score, gate, prior, fired) in enumerate(score_conditions(knowledge, answers)):
+        plan = index.conditions[ci]
+        item = ConditionScore(
+            plan.condition.id,
+            plan.condition.name,
+            score,
+            _explain(index, ci, gate, prior, fired, answers),
+            plan.condition.self_help,
+        )
+        scored.append((round(score, 12), plan, item))
+    # Scores equal to 12 places are a tie (sums in another order differ in the last bit).
+    scored.sort(key=lambda row: (-row[0], row[1].minus_prior, row[1].condition.id))
+    return tuple(item for _, _, item in scored)
+
+
+# One condition's score, the gate that set its prior (if any), that prior, and the
+# findings that hold (indexes into its rows, in the knowledge's order).
+Scored = tuple[float, "PriorGate | None", float, list[int]]
+
+
+def score_conditions(knowledge: Knowledge, answers: Answers) -> list[Scored]:
+    """The score of every condition in the knowledge's order, without explanations."""
+    index = _index_of(knowledge)
     hits: list[list[int]] = [[] for _ in index.conditions]
+    by_answer = index.by_answer
     for question, answer in answers.items():
         if answer is None or isinstance(answer, int):
             continue
         for option in (answer,) if isinstance(answer, str) else answer:
-            for ci, fi in index.by_answer.get((question, option), ()):
+            for ci, fi in by_answer.get((question, option), ()):
                 hits[ci].append(fi)
-    for ci, fi in index.others:
-        if evaluate(index.findings[ci][fi][1], answers) is True:
+    for ci, fi, check in index.others:
+        if check(answers) is True:
             hits[ci].append(fi)
 
     age = answers.get("age")
-    scored = []
-    for ci, condition in enumerate(index.conditions):
-        prior, gate = _gated_prior(condition, answers)
-        odds = prior / (1 - prior)
-        if isinstance(age, int):
-            for band in condition.age_odds:
-                if band.applies(age):
+    scored: list[Scored] = []
+    for plan, fired in zip(index.conditions, hits, strict=True):
+        prior, gate = plan.condition.prior, None
+        for check, candidate in plan.gates:
+            if check(answers) is True:
+                prior, gate = candidate.prior, candidate
+                break
+        bands = plan.condition.age_odds if isinstance(age, int) else ()
+        if gate is None and not any(band.applies(age) for band in bands):  # type: ignore[arg-type]  # bands is empty unless age is an int
+            log_odds = plan.log_odds
+        else:
+            odds = prior / (1 - prior)
+            for band in bands:
+                if band.applies(age):  # type: ignore[arg-type]  # bands is empty unless age is an int
                     odds *= band.factor
-        log_odds = math.log(odds)
-        contributions = []
-        if gate is not None:
-            shift = round(_logit(prior) - _logit(condition.prior), 2)
-            given = matched_answers(gate.when, answers)
-            contributions.append(Contribution(gate.because, shift, given))
-        for fi in sorted(set(hits[ci])):  # in the knowledge's order, as a reader adds them up
-            tested, test, weight, because = index.findings[ci][fi]
-            log_odds += weight
-            answer = answers.get(tested) if tested else None
-            given = (
-                {tested: answer}
-                if tested and answer is not None
-                else matched_answers(test, answers)
-            )
-            contributions.append(Contribution(because, weight, given))
-        contributions.sort(key=lambda c: -abs(c.weight))
-        item = ConditionScore(
-            condition.id,
-            condition.name,
-            _sigmoid(log_odds),
-            tuple(contributions),
-            condition.self_help,
+            log_odds = math.log(odds)
+        if len(fired) > 1:
+            fired = sorted(set(fired))  # in the knowledge's order, as a reader adds them up
+        weights = plan.weights
+        for fi in fired:
+            log_odds += weights[fi]
+        scored.append((_sigmoid(log_odds), gate, prior, fired))
+    return scored
+
+
+def _explain(
+    index: _Index,
+    ci: int,
+    gate: PriorGate | None,
+    prior: float,
+    fired: list[int],
+    answers: Answers,
+) -> tuple[Contribution, ...]:
+    """The findings behind one condition's score, the largest weight first (stable)."""
+    plan = index.conditions[ci]
+    rows = plan.rows
+    explained = index.explained
+    contributions = []
+    for fi in sorted(fired, key=plan.order.__getitem__) if len(fired) > 1 else fired:
+        tested, test, weight, because = rows[fi]
+        answer = answers.get(tested) if tested else None
+        if answer is not None:
+            key = (ci, fi, answer)
+            contribution = explained.get(key)
+            if contribution is None:
+                if len(explained) >= _EXPLAINED_MAX:
+                    explained.clear()
+                contribution = explained[key] = Contribution(because, weight, {tested: answer})  # type: ignore[dict-item]  # tested is set when answer is
+        else:
+            contribution = Contribution(because, weight, matched_answers(test, answers))
+        contributions.append(contribution)
+    if gate is not None:
+        shift = round(_logit(prior) - _logit(plan.condition.prior), 2)
+        given = matched_answers(gate.when, answers)
+        # first among the findings of the same size, as a stable sort of gate + findings
+        at = next((i for i, c in enumerate(contributions) if abs(c.weight) <= abs(shift)), None)
+        contributions.insert(
+            len(contributions) if at is None else at, Contribution(gate.because, shift, given)
         )
-        scored.append((item, condition))
-    # Scores equal to 12 places are a tie (sums in another order differ in the last bit).
-    scored.sort(key=lambda pair: (-round(pair[0].score, 12), -pair[1].prior, pair[1].id))
-    return tuple(item for item, _ in scored)
+    return tuple(contributions)
+
+
+# Explanations of one-question findings, shared between results (they never change).
+_EXPLAINED_MAX = 50_000
+
+
+class _Plan(NamedTuple):
+    """One condition arranged for scoring."""
+
+    condition: Condition
+    minus_prior: float  # the ranking's second key
+    log_odds: float  # the prior log-odds without a gate or an age band
+    gates: tuple[tuple[Check, PriorGate], ...]
+    # per finding: (its question if it tests options of one answer, the test, weight, because)
+    rows: tuple[tuple[str | None, When, float, str], ...]
+    weights: tuple[float, ...]
+    order: tuple[int, ...]  # each finding's place in an explanation (largest weight first)
 
 
 class _Index(NamedTuple):
     """The knowledge's findings arranged for scoring many answer sets quickly."""
 
-    conditions: tuple[Condition, ...]
-    # per condition, per finding: (its question if it tests options of one answer, the
-    # test, weight, because)
-    findings: tuple[tuple[tuple[str | None, When, float, str], ...], ...]
+    conditions: tuple[_Plan, ...]
     # (question, option) -> the (condition, finding) pairs that this answer makes hold
     by_answer: dict[tuple[str, str], tuple[tuple[int, int], ...]]
-    # findings that need the full test (ranges, all/any/not)
-    others: tuple[tuple[int, int], ...]
+    # findings that need the full test (ranges, all/any/not), compiled
+    others: tuple[tuple[int, int, Check], ...]
+    explained: dict[tuple[int, int, Answer], Contribution]
+    signs: tuple[tuple[WarningSign, Check], ...]  # every warning sign with its test compiled
 
 
 _last_index: tuple[Knowledge, _Index] | None = None
@@ -236,11 +316,10 @@ def _index_of(knowledge: Knowledge) -> _Index:
     global _last_index
     if _last_index is not None and _last_index[0] is knowledge:
         return _last_index[1]
-    conditions = tuple(knowledge.conditions.values())
-    findings = []
+    plans = []
     by_answer: dict[tuple[str, str], list[tuple[int, int]]] = {}
     others = []
-    for ci, condition in enumerate(conditions):
+    for ci, condition in enumerate(knowledge.conditions.values()):
         rows: list[tuple[str | None, When, float, str]] = []
         for fi, finding in enumerate((*condition.findings, *condition.against)):
             test = finding.when
@@ -250,21 +329,32 @@ def _index_of(knowledge: Knowledge) -> _Index:
                     by_answer.setdefault((test.question, option), []).append((ci, fi))
             else:
                 rows.append((None, test, finding.weight, finding.because))
-                others.append((ci, fi))
-        findings.append(tuple(rows))
+                others.append((ci, fi, compile_when(test)))
+        ranked = sorted(range(len(rows)), key=lambda fi: -abs(rows[fi][2]))
+        order = [0] * len(rows)
+        for place, fi in enumerate(ranked):
+            order[fi] = place
+        prior = condition.prior
+        plans.append(
+            _Plan(
+                condition,
+                -prior,
+                math.log(prior / (1 - prior)),
+                tuple((compile_when(g.when), g) for g in condition.prior_given),
+                tuple(rows),
+                tuple(row[2] for row in rows),
+                tuple(order),
+            )
+        )
     index = _Index(
-        conditions, tuple(findings), {k: tuple(v) for k, v in by_answer.items()}, tuple(others)
+        tuple(plans),
+        {k: tuple(v) for k, v in by_answer.items()},
+        tuple(others),
+        {},
+        tuple((sign, compile_when(sign.when)) for sign in knowledge.warning_signs.values()),
     )
     _last_index = (knowledge, index)
     return index
-
-
-def _gated_prior(condition: Condition, answers: Answers) -> tuple[float, PriorGate | None]:
-    """The prior of the first gate that holds, else the condition's own prior."""
-    for gate in condition.prior_given:
-        if evaluate(gate.when, answers) is True:
-            return gate.prior, gate
-    return condition.prior, None
 
 
 def _logit(p: float) -> float:

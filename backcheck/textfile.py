@@ -181,9 +181,78 @@ def parse_text(text: str, *, json_first: bool) -> Any:
     """Parse YAML or JSON text safely; raise ValueError with a one-line reason."""
     if _bracket_depth(text) > MAX_DEPTH:
         raise ValueError(f"nested too deeply (more than {MAX_DEPTH} levels)")
+    if not json_first and not text.lstrip().startswith(("{", "[")):
+        import yaml
+
+        try:
+            return _plain_yaml(text)
+        except _Unusual:
+            pass  # the full loader below gives the same data, or the precise error
+        except yaml.YAMLError as exc:
+            raise ValueError(f"not valid YAML: {describe_yaml_error(exc)}") from None
     data = _parse(text, json_first=json_first)
     _check_tree(data)
     return data
+
+
+class _Unusual(Exception):
+    """YAML that the fast reader leaves to the full loader (which accepts or refuses it)."""
+
+
+_STR, _INT, _BOOL, _NULL = (f"tag:yaml.org,2002:{t}" for t in ("str", "int", "bool", "null"))
+_SEQ, _MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+_PLAIN_INT = re.compile(_CORE_INT)
+_PLAIN_BOOL = re.compile(_CORE_BOOL)
+
+
+def _plain_yaml(text: str) -> Any:
+    """The data of a YAML document made of mappings, lists, strings, whole numbers,
+    booleans and nulls only, built straight from libyaml's nodes: the same data as the
+    strict loader and ``_check_tree`` give, about three times faster. Anything else
+    (floats, tags, aliases, duplicate keys, deep or huge trees) raises _Unusual."""
+    loader = _strict_loader()(text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    if node is None:
+        return None
+    seen: set[int] = set()
+    return _plain_node(node, 0, seen)
+
+
+def _plain_node(node: Any, depth: int, seen: set[int]) -> Any:
+    tag, kind = node.tag, node.id
+    if kind == "scalar":
+        return _plain_scalar(tag, node.value)
+    if id(node) in seen or depth > MAX_DEPTH or len(seen) >= MAX_NODES:
+        raise _Unusual  # an alias, or a tree the full check refuses by name
+    seen.add(id(node))
+    if (tag, kind) not in ((_SEQ, "sequence"), (_MAP, "mapping")):
+        raise _Unusual
+    if tag == _SEQ:
+        return [_plain_node(child, depth + 1, seen) for child in node.value]
+    mapping: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        if key_node.id != "scalar":
+            raise _Unusual
+        key = _plain_scalar(key_node.tag, key_node.value)
+        if key in mapping:
+            raise _Unusual  # the full loader names both lines
+        mapping[key] = _plain_node(value_node, depth + 1, seen)
+    return mapping
+
+
+def _plain_scalar(tag: str, value: str) -> Any:
+    if tag == _STR:
+        return value
+    if tag == _INT and _PLAIN_INT.fullmatch(value):
+        return int(value)
+    if tag == _BOOL and _PLAIN_BOOL.fullmatch(value):
+        return value.lower() == "true"
+    if tag == _NULL:
+        return None
+    raise _Unusual  # floats, timestamps, binary, sets and unknown tags
 
 
 def _parse(text: str, *, json_first: bool) -> Any:
