@@ -26,10 +26,10 @@ from backcheck.knowledge.rules import (
     Answers,
     Check,
     Match,
-    When,
     compile_when,
     evaluate,
     matched_answers,
+    questions_in,
 )
 from backcheck.result import (
     AnswerLine,
@@ -181,19 +181,21 @@ def rank_conditions(knowledge: Knowledge, answers: Answers) -> tuple[ConditionSc
     """
     index = _index_of(knowledge)
     scored = []
-    for ci, (score, gate, prior, fired) in enumerate(score_conditions(knowledge, answers)):
-        plan = index.conditions[ci]
+    for plan, (score, gate, prior, fired) in zip(
+        index.conditions, score_conditions(knowledge, answers), strict=True
+    ):
+        condition = plan.condition
         item = ConditionScore(
-            plan.condition.id,
-            plan.condition.name,
+            condition.id,
+            condition.name,
             score,
-            _explain(index, ci, gate, prior, fired, answers),
-            plan.condition.self_help,
+            _explain(index, plan, gate, prior, fired, answers) if fired or gate else (),
+            condition.self_help,
         )
-        scored.append((round(score, 12), plan, item))
+        scored.append((-round(score, 12), plan.minus_prior, condition.id, item))
     # Scores equal to 12 places are a tie (sums in another order differ in the last bit).
-    scored.sort(key=lambda row: (-row[0], row[1].minus_prior, row[1].condition.id))
-    return tuple(item for _, _, item in scored)
+    scored.sort(key=lambda row: row[:3])
+    return tuple(row[3] for row in scored)
 
 
 # One condition's score, the gate that set its prior (if any), that prior, and the
@@ -217,81 +219,94 @@ def score_conditions(knowledge: Knowledge, answers: Answers) -> list[Scored]:
             hits[ci].append(fi)
 
     age = answers.get("age")
+    by_age = isinstance(age, int) and 0 <= age < index.ages
     scored: list[Scored] = []
     for plan, fired in zip(index.conditions, hits, strict=True):
-        prior, gate = plan.condition.prior, None
+        condition = plan.condition
+        gate = None
         for check, candidate in plan.gates:
             if check(answers) is True:
-                prior, gate = candidate.prior, candidate
+                gate = candidate
                 break
-        bands = plan.condition.age_odds if isinstance(age, int) else ()
-        if gate is None and not any(band.applies(age) for band in bands):  # type: ignore[arg-type]  # bands is empty unless age is an int
+        if gate is None and by_age:
+            log_odds = plan.log_odds_by_age[age]  # type: ignore[index]  # by_age: age is an int
+        elif gate is None and not isinstance(age, int):
             log_odds = plan.log_odds
         else:
-            odds = prior / (1 - prior)
-            for band in bands:
-                if band.applies(age):  # type: ignore[arg-type]  # bands is empty unless age is an int
-                    odds *= band.factor
-            log_odds = math.log(odds)
+            log_odds = _log_odds(condition, gate.prior if gate else condition.prior, age)
         if len(fired) > 1:
             fired = sorted(set(fired))  # in the knowledge's order, as a reader adds them up
         weights = plan.weights
         for fi in fired:
             log_odds += weights[fi]
-        scored.append((_sigmoid(log_odds), gate, prior, fired))
+        scored.append((_sigmoid(log_odds), gate, gate.prior if gate else condition.prior, fired))
     return scored
+
+
+def _log_odds(condition: Condition, prior: float, age: Answer | None) -> float:
+    """The log of the prior odds, shifted by the age bands that ``age`` lies in."""
+    odds = prior / (1 - prior)
+    if isinstance(age, int):
+        for band in condition.age_odds:
+            if band.applies(age):
+                odds *= band.factor
+    return math.log(odds)
 
 
 def _explain(
     index: _Index,
-    ci: int,
+    plan: _Plan,
     gate: PriorGate | None,
     prior: float,
     fired: list[int],
     answers: Answers,
 ) -> tuple[Contribution, ...]:
     """The findings behind one condition's score, the largest weight first (stable)."""
-    plan = index.conditions[ci]
     rows = plan.rows
     explained = index.explained
     contributions = []
     for fi in sorted(fired, key=plan.order.__getitem__) if len(fired) > 1 else fired:
-        tested, test, weight, because = rows[fi]
-        answer = answers.get(tested) if tested else None
-        if answer is not None:
-            key = (ci, fi, answer)
+        tested, questions, weight, because = rows[fi]
+        if tested is not None:  # found through its answer, so that answer is given
+            answer = answers[tested]
+            key = (plan.ci, fi, answer)
             contribution = explained.get(key)
             if contribution is None:
                 if len(explained) >= _EXPLAINED_MAX:
                     explained.clear()
-                contribution = explained[key] = Contribution(because, weight, {tested: answer})  # type: ignore[dict-item]  # tested is set when answer is
+                contribution = Contribution(because, weight, {tested: answer})  # type: ignore[dict-item]  # an answer found through by_answer is never None
+                explained[key] = contribution
         else:
-            contribution = Contribution(because, weight, matched_answers(test, answers))
+            given = {q: a for q in questions if (a := answers.get(q)) is not None}
+            contribution = Contribution(because, weight, given)
         contributions.append(contribution)
     if gate is not None:
         shift = round(_logit(prior) - _logit(plan.condition.prior), 2)
         given = matched_answers(gate.when, answers)
         # first among the findings of the same size, as a stable sort of gate + findings
         at = next((i for i, c in enumerate(contributions) if abs(c.weight) <= abs(shift)), None)
-        contributions.insert(
-            len(contributions) if at is None else at, Contribution(gate.because, shift, given)
-        )
+        gated = Contribution(gate.because, shift, given)
+        contributions.insert(len(contributions) if at is None else at, gated)
     return tuple(contributions)
 
 
-# Explanations of one-question findings, shared between results (they never change).
-_EXPLAINED_MAX = 50_000
+# Explanations of one-question findings, shared between results (they never change); at
+# most this many are kept, so memory stays flat however varied the answers.
+_EXPLAINED_MAX = 8192
 
 
 class _Plan(NamedTuple):
     """One condition arranged for scoring."""
 
+    ci: int
     condition: Condition
     minus_prior: float  # the ranking's second key
-    log_odds: float  # the prior log-odds without a gate or an age band
+    log_odds: float  # the prior log-odds without a gate or an age
+    log_odds_by_age: tuple[float, ...]  # the same for every age from 0 (no gate)
     gates: tuple[tuple[Check, PriorGate], ...]
-    # per finding: (its question if it tests options of one answer, the test, weight, because)
-    rows: tuple[tuple[str | None, When, float, str], ...]
+    # per finding: (its question if it tests options of one answer, else the questions
+    # its test reads; weight; because)
+    rows: tuple[tuple[str | None, tuple[str, ...], float, str], ...]
     weights: tuple[float, ...]
     order: tuple[int, ...]  # each finding's place in an explanation (largest weight first)
 
@@ -304,8 +319,9 @@ class _Index(NamedTuple):
     by_answer: dict[tuple[str, str], tuple[tuple[int, int], ...]]
     # findings that need the full test (ranges, all/any/not), compiled
     others: tuple[tuple[int, int, Check], ...]
-    explained: dict[tuple[int, int, Answer], Contribution]
+    explained: dict[tuple[int, int, Answer | None], Contribution]
     signs: tuple[tuple[WarningSign, Check], ...]  # every warning sign with its test compiled
+    ages: int  # log_odds_by_age covers the ages below this
 
 
 _last_index: tuple[Knowledge, _Index] | None = None
@@ -316,19 +332,22 @@ def _index_of(knowledge: Knowledge) -> _Index:
     global _last_index
     if _last_index is not None and _last_index[0] is knowledge:
         return _last_index[1]
+    age = knowledge.questions.get("age")
+    ages = age.max + 1 if age and age.max is not None and 0 <= age.max <= 200 else 0
     plans = []
     by_answer: dict[tuple[str, str], list[tuple[int, int]]] = {}
     others = []
     for ci, condition in enumerate(knowledge.conditions.values()):
-        rows: list[tuple[str | None, When, float, str]] = []
+        rows: list[tuple[str | None, tuple[str, ...], float, str]] = []
         for fi, finding in enumerate((*condition.findings, *condition.against)):
             test = finding.when
             if isinstance(test, Match) and test.values:
-                rows.append((test.question, test, finding.weight, finding.because))
+                rows.append((test.question, (test.question,), finding.weight, finding.because))
                 for option in test.values:
                     by_answer.setdefault((test.question, option), []).append((ci, fi))
             else:
-                rows.append((None, test, finding.weight, finding.because))
+                reads = tuple(dict.fromkeys(questions_in(test)))
+                rows.append((None, reads, finding.weight, finding.because))
                 others.append((ci, fi, compile_when(test)))
         ranked = sorted(range(len(rows)), key=lambda fi: -abs(rows[fi][2]))
         order = [0] * len(rows)
@@ -337,9 +356,11 @@ def _index_of(knowledge: Knowledge) -> _Index:
         prior = condition.prior
         plans.append(
             _Plan(
+                ci,
                 condition,
                 -prior,
-                math.log(prior / (1 - prior)),
+                _log_odds(condition, prior, None),
+                tuple(_log_odds(condition, prior, a) for a in range(ages)),
                 tuple((compile_when(g.when), g) for g in condition.prior_given),
                 tuple(rows),
                 tuple(row[2] for row in rows),
@@ -352,6 +373,7 @@ def _index_of(knowledge: Knowledge) -> _Index:
         tuple(others),
         {},
         tuple((sign, compile_when(sign.when)) for sign in knowledge.warning_signs.values()),
+        ages,
     )
     _last_index = (knowledge, index)
     return index

@@ -172,23 +172,23 @@ def stages(folder: Path, names: list[str]) -> None:
     texts = {p: read_text(Path(p), label=p) for p in paths}
     raws = {p: read_answer_file(p) for p in paths}
     files = {p: check_answer_file(raws[p], knowledge) for p in paths}
-    results = {p: engine.assess(knowledge, files[p].answers, 2) for p in paths}
-    scores_only = getattr(engine, "score_conditions", None)
+    results = {p: engine.assess(knowledge, files[p].answers, 2, with_advice=False) for p in paths}
     rows: dict[str, list[float]] = {}
     steps: dict[str, Callable[[str], object]] = {
         "read": lambda p: read_text(Path(p), label=p),
         "parse": lambda p: parse_text(texts[p], json_first=False),
         "validate": lambda p: check_answer_file(raws[p], knowledge),
-        "assess": lambda p: engine.assess(knowledge, files[p].answers, 2),
+        "assess (as for JSON)": lambda p: engine.assess(
+            knowledge, files[p].answers, 2, with_advice=False
+        ),
         "  warning signs": lambda p: [
             evaluate(s.when, files[p].answers) for s in knowledge.warning_signs.values()
         ],
+        "  scores alone": lambda p: engine.score_conditions(knowledge, files[p].answers),
         "  scores and explanations": lambda p: engine.rank_conditions(knowledge, files[p].answers),
         "encode": lambda p: to_json_line(results[p], p),
         "limit: encode (fastest)": lambda p: fastest(to_dict(results[p], p)),
     }
-    if scores_only is not None:
-        steps["  scores alone"] = lambda p: scores_only(knowledge, files[p].answers)
     for _ in range(5):
         for label, step in steps.items():
             rows.setdefault(label, []).append(per_file(step))
@@ -196,7 +196,9 @@ def stages(folder: Path, names: list[str]) -> None:
     print(f"\nper file, in one process, {len(paths)} files, median (min-max) of 5 rounds, µs")
     for label, values in rows.items():
         print(f"{label:28} {spread(values, '{:.1f}'):>24}")
-    ours = med["read"] + med["parse"] + med["validate"] + med["assess"] + med["encode"]
+    ours = (
+        med["read"] + med["parse"] + med["validate"] + med["assess (as for JSON)"] + med["encode"]
+    )
     limit = med["read"] + med["parse"] + med["limit: encode (fastest)"]
     print(f"backcheck (read+parse+validate+assess+encode): {ours:.1f} µs")
     print(f"limit (read+parse+encode with {encoder}): {limit:.1f} µs")
