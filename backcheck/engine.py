@@ -189,7 +189,7 @@ def rank_conditions(knowledge: Knowledge, answers: Answers) -> tuple[ConditionSc
             condition.id,
             condition.name,
             score,
-            _explain(index, plan, gate, prior, fired, answers) if fired or gate else (),
+            _explained(index, plan, gate, prior, fired, answers) if fired or gate else (),
             condition.self_help,
         )
         scored.append((-round(score, 12), plan.minus_prior, condition.id, item))
@@ -253,8 +253,29 @@ def _log_odds(condition: Condition, prior: float, age: Answer | None) -> float:
     return math.log(odds)
 
 
-def _explain(
+def _explained(
     index: _Index,
+    plan: _Plan,
+    gate: PriorGate | None,
+    prior: float,
+    fired: list[int],
+    answers: Answers,
+) -> tuple[Contribution, ...]:
+    """``_explain``, shared between results with the same findings and the same answers
+    to what the condition reads (an integer, such as the age, only when a finding that
+    holds reads it: then its value is part of the explanation)."""
+    numbers = None if plan.number_rows.isdisjoint(fired) else tuple(map(answers.get, plan.numbers))
+    key = (plan.ci, tuple(fired), tuple(map(answers.get, plan.reads)), numbers)
+    explained = index.explained
+    contributions = explained.get(key)
+    if contributions is None:
+        if len(explained) >= _EXPLAINED_MAX:
+            explained.clear()
+        contributions = explained[key] = _explain(plan, gate, prior, fired, answers)
+    return contributions
+
+
+def _explain(
     plan: _Plan,
     gate: PriorGate | None,
     prior: float,
@@ -263,23 +284,11 @@ def _explain(
 ) -> tuple[Contribution, ...]:
     """The findings behind one condition's score, the largest weight first (stable)."""
     rows = plan.rows
-    explained = index.explained
     contributions = []
     for fi in sorted(fired, key=plan.order.__getitem__) if len(fired) > 1 else fired:
-        tested, questions, weight, because = rows[fi]
-        if tested is not None:  # found through its answer, so that answer is given
-            answer = answers[tested]
-            key = (plan.ci, fi, answer)
-            contribution = explained.get(key)
-            if contribution is None:
-                if len(explained) >= _EXPLAINED_MAX:
-                    explained.clear()
-                contribution = Contribution(because, weight, {tested: answer})  # type: ignore[dict-item]  # an answer found through by_answer is never None
-                explained[key] = contribution
-        else:
-            given = {q: a for q in questions if (a := answers.get(q)) is not None}
-            contribution = Contribution(because, weight, given)
-        contributions.append(contribution)
+        _, questions, weight, because = rows[fi]
+        given = {q: a for q in questions if (a := answers.get(q)) is not None}
+        contributions.append(Contribution(because, weight, given))
     if gate is not None:
         shift = round(_logit(prior) - _logit(plan.condition.prior), 2)
         given = matched_answers(gate.when, answers)
@@ -290,9 +299,9 @@ def _explain(
     return tuple(contributions)
 
 
-# Explanations of one-question findings, shared between results (they never change); at
-# most this many are kept, so memory stays flat however varied the answers.
-_EXPLAINED_MAX = 8192
+# Explanations shared between results (they never change); at most this many are kept,
+# so memory stays flat however varied the answers.
+_EXPLAINED_MAX = 4096
 
 
 class _Plan(NamedTuple):
@@ -309,6 +318,9 @@ class _Plan(NamedTuple):
     rows: tuple[tuple[str | None, tuple[str, ...], float, str], ...]
     weights: tuple[float, ...]
     order: tuple[int, ...]  # each finding's place in an explanation (largest weight first)
+    reads: tuple[str, ...]  # every question its findings and gates read, but integers
+    numbers: tuple[str, ...]  # the integer questions its findings and gates read
+    number_rows: frozenset[int]  # the findings that read an integer question
 
 
 class _Index(NamedTuple):
@@ -319,7 +331,11 @@ class _Index(NamedTuple):
     by_answer: dict[tuple[str, str], tuple[tuple[int, int], ...]]
     # findings that need the full test (ranges, all/any/not), compiled
     others: tuple[tuple[int, int, Check], ...]
-    explained: dict[tuple[int, int, Answer | None], Contribution]
+    # (condition, its findings that hold, the answers to what it reads) -> its explanation
+    explained: dict[
+        tuple[int, tuple[int, ...], tuple[Answer | None, ...], tuple[Answer | None, ...] | None],
+        tuple[Contribution, ...],
+    ]
     signs: tuple[tuple[WarningSign, Check], ...]  # every warning sign with its test compiled
     ages: int  # log_odds_by_age covers the ages below this
 
@@ -334,6 +350,7 @@ def _index_of(knowledge: Knowledge) -> _Index:
         return _last_index[1]
     age = knowledge.questions.get("age")
     ages = age.max + 1 if age and age.max is not None and 0 <= age.max <= 200 else 0
+    integers = {q.id for q in knowledge.questions.values() if q.type == QuestionType.INTEGER}
     plans = []
     by_answer: dict[tuple[str, str], list[tuple[int, int]]] = {}
     others = []
@@ -354,6 +371,8 @@ def _index_of(knowledge: Knowledge) -> _Index:
         for place, fi in enumerate(ranked):
             order[fi] = place
         prior = condition.prior
+        asked = [q for row in rows for q in row[1]]
+        asked += [q for g in condition.prior_given for q in questions_in(g.when)]
         plans.append(
             _Plan(
                 ci,
@@ -365,6 +384,9 @@ def _index_of(knowledge: Knowledge) -> _Index:
                 tuple(rows),
                 tuple(row[2] for row in rows),
                 tuple(order),
+                tuple(q for q in dict.fromkeys(asked) if q not in integers),
+                tuple(q for q in dict.fromkeys(asked) if q in integers),
+                frozenset(fi for fi, row in enumerate(rows) if integers.intersection(row[1])),
             )
         )
     index = _Index(
