@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import signal
 from collections.abc import Iterator
@@ -49,13 +48,13 @@ def json_results(knowledge: Knowledge, paths: list[str]) -> Iterator[Result]:
     """Results in the order of ``paths``; parallel where fork is available and worth it."""
     global _knowledge
     workers = min(usable_cpus(), 8)
-    if (
-        len(paths) < PARALLEL_FROM
-        or workers < 2
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
-        for path in paths:
-            yield assess_to_json(knowledge, path)
+    if len(paths) < PARALLEL_FROM or workers < 2:
+        yield from (assess_to_json(knowledge, path) for path in paths)
+        return
+    import multiprocessing  # here: a batch of one file never pays for it
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        yield from (assess_to_json(knowledge, path) for path in paths)
         return
     _knowledge = knowledge
     # The knowledge lives as long as the process: the garbage collector need not walk it

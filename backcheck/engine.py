@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-from backcheck.advice import pick_advice
 from backcheck.knowledge.model import (
     Condition,
     Knowledge,
@@ -122,6 +121,8 @@ def assess(
     )
     if not with_advice:
         return result
+    from backcheck.advice import pick_advice  # here: a JSON line never needs it
+
     return result._replace(safety_net=pick_advice(knowledge, result))
 
 

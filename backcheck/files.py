@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import stat
 from pathlib import Path
 
@@ -65,6 +64,8 @@ def write_private(path: Path, text: str, *, force: bool) -> None:
         raise InputError("write_private: the text to write must be a string")
     check_writable(path, force=force)
     data = text.encode("utf-8")
+    import secrets  # here: hashlib and random cost start-up on every run without --output
+
     temporary = path.parent / f".backcheck-{secrets.token_hex(6)}.tmp"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     flags |= getattr(os, "O_CLOEXEC", 0)
