@@ -230,7 +230,10 @@ def score_conditions(knowledge: Knowledge, answers: Answers) -> list[Scored]:
                 gate = candidate
                 break
         if gate is None and by_age:
-            log_odds = plan.log_odds_by_age[age]  # type: ignore[index]  # by_age: age is an int
+            known = plan.log_odds_by_age[age]  # type: ignore[index]  # by_age: age is an int
+            if known is None:
+                known = plan.log_odds_by_age[age] = _log_odds(condition, condition.prior, age)  # type: ignore[index]  # by_age: age is an int
+            log_odds = known
         elif gate is None and not isinstance(age, int):
             log_odds = plan.log_odds
         else:
@@ -312,7 +315,7 @@ class _Plan(NamedTuple):
     condition: Condition
     minus_prior: float  # the ranking's second key
     log_odds: float  # the prior log-odds without a gate or an age
-    log_odds_by_age: tuple[float, ...]  # the same for every age from 0 (no gate)
+    log_odds_by_age: list[float | None]  # the same by age from 0 (no gate), once seen
     gates: tuple[tuple[Check, PriorGate], ...]
     # per finding: (its question if it tests options of one answer, else the questions
     # its test reads; weight; because)
@@ -380,7 +383,7 @@ def _index_of(knowledge: Knowledge) -> _Index:
                 condition,
                 -prior,
                 _log_odds(condition, prior, None),
-                tuple(_log_odds(condition, prior, a) for a in range(ages)),
+                [None] * ages,
                 tuple((compile_when(g.when), g) for g in condition.prior_given),
                 tuple(rows),
                 tuple(row[2] for row in rows),
