@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from backcheck.errors import AnswerError, InputError
@@ -45,7 +44,7 @@ def read_answer_file(path: str) -> AnswerFile:
             )
         text = decode(data, label=label)
     else:
-        text = read_text(Path(path), label=label)
+        text = read_text(path, label=label)
     if not text.strip():
         raise InputError(f"{label}: is empty; expected a mapping with 'answers'")
     try:

@@ -6,9 +6,13 @@ import gc
 import os
 import signal
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from backcheck.knowledge.model import Knowledge
 from backcheck.pipeline import JsonOutcome, json_line
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import Pool
 
 # Below this many files the worker start-up costs more than it saves.
 PARALLEL_FROM = 200
@@ -25,9 +29,15 @@ Result = JsonOutcome
 assess_to_json = json_line
 
 
-def _in_worker(path: str) -> Result:
+def _in_worker(paths: list[str]) -> list[Result]:
+    """One chunk of files: one message each way, not one per file."""
     assert _knowledge is not None
-    return assess_to_json(_knowledge, path)
+    return [assess_to_json(_knowledge, path) for path in paths]
+
+
+def _start(pool: Pool, window: list[str]) -> Iterator[list[Result]]:
+    chunks = [window[start : start + CHUNK] for start in range(0, len(window), CHUNK)]
+    return pool.imap(_in_worker, chunks)
 
 
 def _ignore_interrupts() -> None:
@@ -64,9 +74,11 @@ def json_results(knowledge: Knowledge, paths: list[str]) -> Iterator[Result]:
     context = multiprocessing.get_context("fork")
     with context.Pool(workers, initializer=_ignore_interrupts) as pool:
         windows = (paths[start : start + WINDOW] for start in range(0, len(paths), WINDOW))
-        working = pool.imap(_in_worker, next(windows), chunksize=CHUNK)
+        working = _start(pool, next(windows))
         for window in windows:  # the next window starts before this one is written
-            following = pool.imap(_in_worker, window, chunksize=CHUNK)
-            yield from working
+            following = _start(pool, window)
+            for chunk in working:
+                yield from chunk
             working = following
-        yield from working
+        for chunk in working:
+            yield from chunk

@@ -273,9 +273,9 @@ def _explained(
     explained = index.explained
     contributions = explained.get(key)
     if contributions is None:
-        if len(explained) >= _EXPLAINED_MAX:
-            explained.clear()
-        contributions = explained[key] = _explain(plan, gate, prior, fired, answers)
+        contributions = _explain(plan, gate, prior, fired, answers)
+        if len(explained) < _EXPLAINED_MAX:  # the first ones seen are kept: memory stays flat
+            explained[key] = contributions
     return contributions
 
 
@@ -305,7 +305,7 @@ def _explain(
 
 # Explanations shared between results (they never change); at most this many are kept,
 # so memory stays flat however varied the answers.
-_EXPLAINED_MAX = 4096
+_EXPLAINED_MAX = 2048
 
 
 class _Plan(NamedTuple):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -284,12 +285,15 @@ def _parse(text: str, *, json_first: bool) -> Any:
         raise ValueError("nested too deeply") from None
 
 
-def read_text(path: Path, *, label: str, limit: int = MAX_ANSWER_FILE_BYTES) -> str:
-    """Read a UTF-8 text file, turning every failure into a one-line InputError."""
+def read_text(path: str | Path, *, label: str, limit: int = MAX_ANSWER_FILE_BYTES) -> str:
+    """Read a UTF-8 text file, turning every failure into a one-line InputError.
+
+    A plain ``str`` is read as it is: a batch then builds no Path object per file (whose
+    parts CPython keeps interned, so memory would grow with every file name)."""
     try:
-        if path.is_dir():
+        if os.path.isdir(path):
             raise InputError(f"{label}: is a directory, not a file")
-        with path.open("rb") as handle:
+        with open(path, "rb") as handle:
             data = handle.read(limit + 1)
     except FileNotFoundError:
         raise InputError(f"{label}: no such file") from None

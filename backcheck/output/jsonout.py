@@ -89,7 +89,7 @@ def _condition_line(item: ConditionScore) -> str:
 # entry holds its tuple, so no other object can take its id while it is kept; at most
 # _ARRAYS are kept, so memory stays flat.
 _arrays: dict[int, tuple[tuple[Contribution, ...], str]] = {}
-_ARRAYS = 4096
+_ARRAYS = 2048
 
 
 def _why_array(contributions: tuple[Contribution, ...]) -> str:
@@ -99,9 +99,8 @@ def _why_array(contributions: tuple[Contribution, ...]) -> str:
     text = ", ".join(
         _why_line(c.because, c.weight, tuple(c.answers.items())) for c in contributions
     )
-    if len(_arrays) >= _ARRAYS:
-        _arrays.clear()
-    _arrays[id(contributions)] = (contributions, text)
+    if len(_arrays) < _ARRAYS:  # the first ones seen are kept: memory stays flat
+        _arrays[id(contributions)] = (contributions, text)
     return text
 
 
@@ -112,7 +111,7 @@ def _condition_head(cid: str, name: str) -> str:
     return json.dumps({"id": cid, "name": name}, ensure_ascii=False)[:-1]
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=2048)
 def _why_line(because: str, weight: float, answers: tuple[tuple[str, Any], ...]) -> str:
     import json
 
