@@ -190,7 +190,7 @@ def rank_conditions(knowledge: Knowledge, answers: Answers) -> tuple[ConditionSc
             condition.id,
             condition.name,
             score,
-            _explained(index, plan, gate, prior, fired, answers) if fired or gate else (),
+            _explained(plan, gate, prior, fired, answers) if fired or gate else (),
             condition.self_help,
         )
         scored.append((-round(score, 12), plan.minus_prior, condition.id, item))
@@ -258,7 +258,6 @@ def _log_odds(condition: Condition, prior: float, age: Answer | None) -> float:
 
 
 def _explained(
-    index: _Index,
     plan: _Plan,
     gate: PriorGate | None,
     prior: float,
@@ -269,8 +268,8 @@ def _explained(
     to what the condition reads (an integer, such as the age, only when a finding that
     holds reads it: then its value is part of the explanation)."""
     numbers = None if plan.number_rows.isdisjoint(fired) else tuple(map(answers.get, plan.numbers))
-    key = (plan.ci, tuple(fired), tuple(map(answers.get, plan.reads)), numbers)
-    explained = index.explained
+    key = (tuple(fired), tuple(map(answers.get, plan.reads)), numbers)
+    explained = plan.explained
     contributions = explained.get(key)
     if contributions is None:
         contributions = _explain(plan, gate, prior, fired, answers)
@@ -303,9 +302,10 @@ def _explain(
     return tuple(contributions)
 
 
-# Explanations shared between results (they never change); at most this many are kept,
-# so memory stays flat however varied the answers.
-_EXPLAINED_MAX = 2048
+# Explanations shared between results (they never change); at most this many are kept
+# per condition, so memory stays flat however many and however varied the answer files
+# (and grows with the knowledge only in proportion).
+_EXPLAINED_MAX = 64
 
 
 class _Plan(NamedTuple):
@@ -325,6 +325,11 @@ class _Plan(NamedTuple):
     reads: tuple[str, ...]  # every question its findings and gates read, but integers
     numbers: tuple[str, ...]  # the integer questions its findings and gates read
     number_rows: frozenset[int]  # the findings that read an integer question
+    # (its findings that hold, the answers to what it reads) -> its explanation
+    explained: dict[
+        tuple[tuple[int, ...], tuple[Answer | None, ...], tuple[Answer | None, ...] | None],
+        tuple[Contribution, ...],
+    ]
 
 
 class _Index(NamedTuple):
@@ -335,11 +340,6 @@ class _Index(NamedTuple):
     by_answer: dict[tuple[str, str], tuple[tuple[int, int], ...]]
     # findings that need the full test (ranges, all/any/not), compiled
     others: tuple[tuple[int, int, Check], ...]
-    # (condition, its findings that hold, the answers to what it reads) -> its explanation
-    explained: dict[
-        tuple[int, tuple[int, ...], tuple[Answer | None, ...], tuple[Answer | None, ...] | None],
-        tuple[Contribution, ...],
-    ]
     signs: tuple[tuple[WarningSign, Check], ...]  # every warning sign with its test compiled
     ages: int  # log_odds_by_age covers the ages below this
 
@@ -391,13 +391,13 @@ def _index_of(knowledge: Knowledge) -> _Index:
                 tuple(q for q in dict.fromkeys(asked) if q not in integers),
                 tuple(q for q in dict.fromkeys(asked) if q in integers),
                 frozenset(fi for fi, row in enumerate(rows) if integers.intersection(row[1])),
+                {},
             )
         )
     index = _Index(
         tuple(plans),
         {k: tuple(v) for k, v in by_answer.items()},
         tuple(others),
-        {},
         tuple((sign, compile_when(sign.when)) for sign in knowledge.warning_signs.values()),
         ages,
     )

@@ -89,7 +89,7 @@ def _condition_line(item: ConditionScore) -> str:
 # entry holds its tuple, so no other object can take its id while it is kept; at most
 # _ARRAYS are kept, so memory stays flat.
 _arrays: dict[int, tuple[tuple[Contribution, ...], str]] = {}
-_ARRAYS = 2048
+_ARRAYS = 4096
 
 
 def _why_array(contributions: tuple[Contribution, ...]) -> str:
