@@ -212,6 +212,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--sample", type=int, default=2000)
     parser.add_argument("--stages-only", action="store_true")
+    parser.add_argument("--no-stages", action="store_true", help="only the runs")
     args = parser.parse_args()
     print(
         f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs, "
@@ -225,7 +226,8 @@ def main() -> None:
         names = write_files(folder, count)
         if not args.stages_only:
             throughput(args, folder, names)
-        stages(folder, names[: args.sample])
+        if not args.no_stages:
+            stages(folder, names[: args.sample])
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
