@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from backcheck.errors import AnswerError, InputError
@@ -71,7 +70,7 @@ def _read_stdin() -> str:
 def read_answer_file(path: str) -> AnswerFile:
     """Read and check one answer file (``-`` is standard input)."""
     label = "<stdin>" if path == STDIN else path
-    text = read_stdin() if path == STDIN else read_text(Path(path), label=label)
+    text = read_stdin() if path == STDIN else read_text(path, label=label)
     if not text.strip():
         raise InputError(f"{label}: is empty; expected a mapping with 'answers'")
     try:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-from backcheck.advice import pick_advice
 from backcheck.knowledge.model import (
     Condition,
     Knowledge,
@@ -21,7 +20,16 @@ from backcheck.knowledge.model import (
     Verdict,
     WarningSign,
 )
-from backcheck.knowledge.rules import Answer, Answers, Match, When, evaluate, matched_answers
+from backcheck.knowledge.rules import (
+    Answer,
+    Answers,
+    Check,
+    Match,
+    compile_when,
+    evaluate,
+    matched_answers,
+    questions_in,
+)
 from backcheck.result import (
     AnswerLine,
     ConditionScore,
@@ -34,17 +42,21 @@ from backcheck.result import (
 )
 
 
-def assess(knowledge: Knowledge, answers: Answers, version: int = 2) -> Result:
+def assess(
+    knowledge: Knowledge, answers: Answers, version: int = 2, *, with_advice: bool = True
+) -> Result:
     """Triage and rank the conditions for ``answers``, given by a version-``version`` file.
 
     The whole floor applies to every version; a red flag newer than ``version`` that has no
     answer was never asked, so it is listed in ``not_asked`` and does not raise the verdict.
+    ``with_advice=False`` leaves out what a JSON line never shows: the safety net
+    (``safety_net`` is None) and the answers in words (``answered`` is empty).
     """
     fired: list[WarningSign] = []
     possible: list[WarningSign] = []
     tested = _with_history(knowledge, answers)
-    for sign in knowledge.warning_signs.values():
-        truth = evaluate(sign.when, tested)
+    for sign, check in _index_of(knowledge).signs:
+        truth = check(tested)
         if truth is True:
             fired.append(sign)
         elif truth is None:
@@ -107,10 +119,14 @@ def assess(knowledge: Knowledge, answers: Answers, version: int = 2) -> Result:
         not_asked=tuple(QuestionRef(q.id, q.text, q.short) for q in never_asked),
         not_ruled_out=tuple(SignRef(s.id, s.level, s.title) for s in relevant),
         conditions=ranking,
-        answered=answer_lines(knowledge, answers),
+        answered=answer_lines(knowledge, answers) if with_advice else (),
         answers_version=version,
         knowledge_version=knowledge.fingerprint,
     )
+    if not with_advice:
+        return result
+    from backcheck.advice import pick_advice  # here: a JSON line never needs it
+
     return result._replace(safety_net=pick_advice(knowledge, result))
 
 
@@ -210,67 +226,167 @@ def rank_conditions(knowledge: Knowledge, answers: Answers) -> tuple[ConditionSc
     so the work grows with the findings that fire, not with all the findings there are.
     """
     index = _index_of(knowledge)
+    scored = []
+    for plan, (score, gate, prior, fired) in zip(
+        index.conditions, score_conditions(knowledge, answers), strict=True
+    ):
+        condition = plan.condition
+        item = ConditionScore(
+            condition.id,
+            condition.name,
+            score,
+            _explained(plan, gate, prior, fired, answers) if fired or gate else (),
+            condition.self_help,
+        )
+        scored.append((-round(score, 12), plan.minus_prior, condition.id, item))
+    # Scores equal to 12 places are a tie (sums in another order differ in the last bit).
+    scored.sort(key=lambda row: row[:3])
+    return tuple(row[3] for row in scored)
+
+
+# One condition's score, the gate that set its prior (if any), that prior, and the
+# findings that hold (indexes into its rows, in the knowledge's order).
+Scored = tuple[float, "PriorGate | None", float, list[int]]
+
+
+def score_conditions(knowledge: Knowledge, answers: Answers) -> list[Scored]:
+    """The score of every condition in the knowledge's order, without explanations."""
+    index = _index_of(knowledge)
     hits: list[list[int]] = [[] for _ in index.conditions]
+    by_answer = index.by_answer
     for question, answer in answers.items():
         if answer is None or isinstance(answer, int):
             continue
         for option in (answer,) if isinstance(answer, str) else answer:
-            for ci, fi in index.by_answer.get((question, option), ()):
+            for ci, fi in by_answer.get((question, option), ()):
                 hits[ci].append(fi)
-    for ci, fi in index.others:
-        if evaluate(index.findings[ci][fi][1], answers) is True:
+    for ci, fi, check in index.others:
+        if check(answers) is True:
             hits[ci].append(fi)
 
     age = answers.get("age")
-    scored = []
-    for ci, condition in enumerate(index.conditions):
-        prior, gate = _gated_prior(condition, answers)
-        odds = prior / (1 - prior)
-        if isinstance(age, int):
-            for band in condition.age_odds:
-                if band.applies(age):
-                    odds *= band.factor
-        log_odds = math.log(odds)
-        contributions = []
-        if gate is not None:
-            shift = round(_logit(prior) - _logit(condition.prior), 2)
-            given = matched_answers(gate.when, answers)
-            contributions.append(Contribution(gate.because, shift, given))
-        for fi in sorted(set(hits[ci])):  # in the knowledge's order, as a reader adds them up
-            tested, test, weight, because = index.findings[ci][fi]
-            log_odds += weight
-            answer = answers.get(tested) if tested else None
-            given = (
-                {tested: answer}
-                if tested and answer is not None
-                else matched_answers(test, answers)
-            )
-            contributions.append(Contribution(because, weight, given))
-        contributions.sort(key=lambda c: -abs(c.weight))
-        item = ConditionScore(
-            condition.id,
-            condition.name,
-            _sigmoid(log_odds),
-            tuple(contributions),
-            condition.self_help,
-        )
-        scored.append((item, condition))
-    # Scores equal to 12 places are a tie (sums in another order differ in the last bit).
-    scored.sort(key=lambda pair: (-round(pair[0].score, 12), -pair[1].prior, pair[1].id))
-    return tuple(item for item, _ in scored)
+    by_age = isinstance(age, int) and 0 <= age < index.ages
+    scored: list[Scored] = []
+    for plan, fired in zip(index.conditions, hits, strict=True):
+        condition = plan.condition
+        gate = None
+        for check, candidate in plan.gates:
+            if check(answers) is True:
+                gate = candidate
+                break
+        if gate is None and by_age:
+            known = plan.log_odds_by_age[age]  # type: ignore[index]  # by_age: age is an int
+            if known is None:
+                known = plan.log_odds_by_age[age] = _log_odds(condition, condition.prior, age)  # type: ignore[index]  # by_age: age is an int
+            log_odds = known
+        elif gate is None and not isinstance(age, int):
+            log_odds = plan.log_odds
+        else:
+            log_odds = _log_odds(condition, gate.prior if gate else condition.prior, age)
+        if len(fired) > 1:
+            fired = sorted(set(fired))  # in the knowledge's order, as a reader adds them up
+        weights = plan.weights
+        for fi in fired:
+            log_odds += weights[fi]
+        scored.append((_sigmoid(log_odds), gate, gate.prior if gate else condition.prior, fired))
+    return scored
+
+
+def _log_odds(condition: Condition, prior: float, age: Answer | None) -> float:
+    """The log of the prior odds, shifted by the age bands that ``age`` lies in."""
+    odds = prior / (1 - prior)
+    if isinstance(age, int):
+        for band in condition.age_odds:
+            if band.applies(age):
+                odds *= band.factor
+    return math.log(odds)
+
+
+def _explained(
+    plan: _Plan,
+    gate: PriorGate | None,
+    prior: float,
+    fired: list[int],
+    answers: Answers,
+) -> tuple[Contribution, ...]:
+    """``_explain``, shared between results with the same findings and the same answers
+    to what the condition reads (an integer, such as the age, only when a finding that
+    holds reads it: then its value is part of the explanation)."""
+    numbers = None if plan.number_rows.isdisjoint(fired) else tuple(map(answers.get, plan.numbers))
+    key = (tuple(fired), tuple(map(answers.get, plan.reads)), numbers)
+    explained = plan.explained
+    contributions = explained.get(key)
+    if contributions is None:
+        contributions = _explain(plan, gate, prior, fired, answers)
+        if len(explained) < _EXPLAINED_MAX:  # the first ones seen are kept: memory stays flat
+            explained[key] = contributions
+    return contributions
+
+
+def _explain(
+    plan: _Plan,
+    gate: PriorGate | None,
+    prior: float,
+    fired: list[int],
+    answers: Answers,
+) -> tuple[Contribution, ...]:
+    """The findings behind one condition's score, the largest weight first (stable)."""
+    rows = plan.rows
+    contributions = []
+    for fi in sorted(fired, key=plan.order.__getitem__) if len(fired) > 1 else fired:
+        _, questions, weight, because = rows[fi]
+        given = {q: a for q in questions if (a := answers.get(q)) is not None}
+        contributions.append(Contribution(because, weight, given))
+    if gate is not None:
+        shift = round(_logit(prior) - _logit(plan.condition.prior), 2)
+        given = matched_answers(gate.when, answers)
+        # first among the findings of the same size, as a stable sort of gate + findings
+        at = next((i for i, c in enumerate(contributions) if abs(c.weight) <= abs(shift)), None)
+        gated = Contribution(gate.because, shift, given)
+        contributions.insert(len(contributions) if at is None else at, gated)
+    return tuple(contributions)
+
+
+# Explanations shared between results (they never change); at most this many are kept
+# per condition, so memory stays flat however many and however varied the answer files
+# (and grows with the knowledge only in proportion).
+_EXPLAINED_MAX = 64
+
+
+class _Plan(NamedTuple):
+    """One condition arranged for scoring."""
+
+    ci: int
+    condition: Condition
+    minus_prior: float  # the ranking's second key
+    log_odds: float  # the prior log-odds without a gate or an age
+    log_odds_by_age: list[float | None]  # the same by age from 0 (no gate), once seen
+    gates: tuple[tuple[Check, PriorGate], ...]
+    # per finding: (its question if it tests options of one answer, else the questions
+    # its test reads; weight; because)
+    rows: tuple[tuple[str | None, tuple[str, ...], float, str], ...]
+    weights: tuple[float, ...]
+    order: tuple[int, ...]  # each finding's place in an explanation (largest weight first)
+    reads: tuple[str, ...]  # every question its findings and gates read, but integers
+    numbers: tuple[str, ...]  # the integer questions its findings and gates read
+    number_rows: frozenset[int]  # the findings that read an integer question
+    # (its findings that hold, the answers to what it reads) -> its explanation
+    explained: dict[
+        tuple[tuple[int, ...], tuple[Answer | None, ...], tuple[Answer | None, ...] | None],
+        tuple[Contribution, ...],
+    ]
 
 
 class _Index(NamedTuple):
     """The knowledge's findings arranged for scoring many answer sets quickly."""
 
-    conditions: tuple[Condition, ...]
-    # per condition, per finding: (its question if it tests options of one answer, the
-    # test, weight, because)
-    findings: tuple[tuple[tuple[str | None, When, float, str], ...], ...]
+    conditions: tuple[_Plan, ...]
     # (question, option) -> the (condition, finding) pairs that this answer makes hold
     by_answer: dict[tuple[str, str], tuple[tuple[int, int], ...]]
-    # findings that need the full test (ranges, all/any/not)
-    others: tuple[tuple[int, int], ...]
+    # findings that need the full test (ranges, all/any/not), compiled
+    others: tuple[tuple[int, int, Check], ...]
+    signs: tuple[tuple[WarningSign, Check], ...]  # every warning sign with its test compiled
+    ages: int  # log_odds_by_age covers the ages below this
 
 
 _last_index: tuple[Knowledge, _Index] | None = None
@@ -281,35 +397,57 @@ def _index_of(knowledge: Knowledge) -> _Index:
     global _last_index
     if _last_index is not None and _last_index[0] is knowledge:
         return _last_index[1]
-    conditions = tuple(knowledge.conditions.values())
-    findings = []
+    age = knowledge.questions.get("age")
+    ages = age.max + 1 if age and age.max is not None and 0 <= age.max <= 200 else 0
+    integers = {q.id for q in knowledge.questions.values() if q.type == QuestionType.INTEGER}
+    plans = []
     by_answer: dict[tuple[str, str], list[tuple[int, int]]] = {}
     others = []
-    for ci, condition in enumerate(conditions):
-        rows: list[tuple[str | None, When, float, str]] = []
+    for ci, condition in enumerate(knowledge.conditions.values()):
+        rows: list[tuple[str | None, tuple[str, ...], float, str]] = []
         for fi, finding in enumerate((*condition.findings, *condition.against)):
             test = finding.when
             if isinstance(test, Match) and test.values:
-                rows.append((test.question, test, finding.weight, finding.because))
+                rows.append((test.question, (test.question,), finding.weight, finding.because))
                 for option in test.values:
                     by_answer.setdefault((test.question, option), []).append((ci, fi))
             else:
-                rows.append((None, test, finding.weight, finding.because))
-                others.append((ci, fi))
-        findings.append(tuple(rows))
+                reads = tuple(dict.fromkeys(questions_in(test)))
+                rows.append((None, reads, finding.weight, finding.because))
+                others.append((ci, fi, compile_when(test)))
+        ranked = sorted(range(len(rows)), key=lambda fi: -abs(rows[fi][2]))
+        order = [0] * len(rows)
+        for place, fi in enumerate(ranked):
+            order[fi] = place
+        prior = condition.prior
+        asked = [q for row in rows for q in row[1]]
+        asked += [q for g in condition.prior_given for q in questions_in(g.when)]
+        plans.append(
+            _Plan(
+                ci,
+                condition,
+                -prior,
+                _log_odds(condition, prior, None),
+                [None] * ages,
+                tuple((compile_when(g.when), g) for g in condition.prior_given),
+                tuple(rows),
+                tuple(row[2] for row in rows),
+                tuple(order),
+                tuple(q for q in dict.fromkeys(asked) if q not in integers),
+                tuple(q for q in dict.fromkeys(asked) if q in integers),
+                frozenset(fi for fi, row in enumerate(rows) if integers.intersection(row[1])),
+                {},
+            )
+        )
     index = _Index(
-        conditions, tuple(findings), {k: tuple(v) for k, v in by_answer.items()}, tuple(others)
+        tuple(plans),
+        {k: tuple(v) for k, v in by_answer.items()},
+        tuple(others),
+        tuple((sign, compile_when(sign.when)) for sign in knowledge.warning_signs.values()),
+        ages,
     )
     _last_index = (knowledge, index)
     return index
-
-
-def _gated_prior(condition: Condition, answers: Answers) -> tuple[float, PriorGate | None]:
-    """The prior of the first gate that holds, else the condition's own prior."""
-    for gate in condition.prior_given:
-        if evaluate(gate.when, answers) is True:
-            return gate.prior, gate
-    return condition.prior, None
 
 
 def _logit(p: float) -> float:

@@ -13,7 +13,6 @@ import contextlib
 import errno
 import io
 import os
-import secrets
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -152,6 +151,8 @@ def open_private(path: Path, *, force: bool) -> Iterator[PrivateFile]:
 
 def _create_temporary(path: Path) -> tuple[Path, int]:
     """A new private file beside ``path`` (O_EXCL, O_NOFOLLOW, mode 0600) and its descriptor."""
+    import secrets  # here: hashlib and random cost start-up on every run without --output
+
     temporary = path.parent / f".backcheck-{secrets.token_hex(6)}.tmp"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     flags |= getattr(os, "O_CLOEXEC", 0)

@@ -35,19 +35,27 @@ class Format(StrEnum):
     FHIR = "fhir"
 
 
-def assess_answers(knowledge: Knowledge, answers: Answers, version: int = 2) -> Result:
+def assess_answers(
+    knowledge: Knowledge, answers: Answers, version: int = 2, *, with_advice: bool = True
+) -> Result:
     """Assess answers already checked (from a version-``version`` file or the interview)."""
     from backcheck.engine import assess
 
-    return assess(knowledge, answers, version)
+    return assess(knowledge, answers, version, with_advice=with_advice)
 
 
-def assess_file(knowledge: Knowledge, path: str) -> tuple[AnswerFile, Result]:
-    """Read and check one answer file and assess it; InputError names every problem."""
+def assess_file(
+    knowledge: Knowledge, path: str, *, with_advice: bool = True
+) -> tuple[AnswerFile, Result]:
+    """Read and check one answer file and assess it; InputError names every problem.
+    ``with_advice=False`` skips what only text formats show (see ``engine.assess``)."""
     from backcheck.answers import load_answer_file
 
     answer_file = load_answer_file(path, knowledge)
-    return answer_file, assess_answers(knowledge, answer_file.answers, answer_file.version)
+    result = assess_answers(
+        knowledge, answer_file.answers, answer_file.version, with_advice=with_advice
+    )
+    return answer_file, result
 
 
 def json_line(knowledge: Knowledge, path: str) -> JsonOutcome:
@@ -55,7 +63,7 @@ def json_line(knowledge: Knowledge, path: str) -> JsonOutcome:
     from backcheck.output.jsonout import to_json_line
 
     try:
-        answer_file, result = assess_file(knowledge, path)
+        answer_file, result = assess_file(knowledge, path, with_advice=False)
     except InputError as exc:
         return None, str(exc), None
     return to_json_line(result, answer_file.source), None, result.verdict

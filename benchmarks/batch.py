@@ -1,90 +1,237 @@
-"""Batch throughput and memory of `backcheck run --format json` over many answer files.
+"""Batch throughput, scaling over processes, memory, and where the time goes per file.
 
-Writes N answer files (the vignettes, with ages varied so no two are alike) to a
-temporary folder and runs one `backcheck run -f json` over all of them, for several N.
-Prints files per second (median over rounds) and the peak memory of the run, which
-should stay flat as N grows (results are streamed, not collected). Target: at least
-2,000 files per second at 10,000 files.
+Writes N version-2 answer files (the version-2 vignettes, with ages varied so no two are
+alike) to a temporary folder and runs one `backcheck run -f json` over them:
 
-    python benchmarks/batch.py [--sizes 1000 5000 10000] [--rounds 3]
+- written to a file and, separately, through a pipe that this script drains;
+- with one CPU and with two (the worker count follows the CPUs the process may use);
+- at several sizes, with the peak memory of the run (it should stay flat as N grows).
+
+Each figure is the median of the rounds with the spread (min to max). Then, in this
+process, it times every stage per file (read, parse, validate, assess: warning signs,
+scores, explanations; encode) next to the limit measured in the same run: read + parse +
+encode of the same result with the fastest JSON encoder installed (orjson if present).
+Targets: 4,000 files/s at 10,000 files on two cores, 1 to 2 CPUs at least 1.7x, peak
+memory within 10% from 1,000 to 50,000 files, backcheck/limit at most 1.6; markdown and
+the default format at least 1,500 files/s.
+
+    python benchmarks/batch.py [--sizes 1000 10000 50000] [--rounds 3] [--sample 2000]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import platform
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [
-    *sorted((ROOT.parent / "shared" / "vignettes").glob("*.yaml")),
-    *sorted((ROOT / "tests" / "vignettes").glob("*.yaml")),
+    *sorted((ROOT.parent / "shared" / "vignettes-v2").glob("*.yaml")),
+    *sorted((ROOT / "tests" / "vignettes-v2").glob("*.yaml")),
 ]
-MEASURE = (
-    "import resource, subprocess, sys, time\n"
-    "start = time.perf_counter()\n"
-    "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
-    "elapsed = time.perf_counter() - start\n"
-    "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-    "print(elapsed, peak, done.returncode)\n"
-)
+# Runs the command with its output to a file or a drained pipe; prints seconds, peak KiB.
+MEASURE = """\
+import resource, subprocess, sys, time
+mode, argv = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+if mode == "pipe":
+    child = subprocess.Popen(argv, stdout=subprocess.PIPE)
+    while child.stdout.read(1 << 16):
+        pass
+    status = child.wait()
+else:
+    with open(mode, "wb") as sink:
+        status = subprocess.run(argv, stdout=sink).returncode
+elapsed = time.perf_counter() - start
+print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, status)
+"""
 
 
 def write_files(folder: Path, count: int) -> list[str]:
-    answers = [yaml.safe_load(p.read_text(encoding="utf-8"))["answers"] for p in SOURCES]
-    paths = []
+    """``count`` answer files named c00000.yaml... in ``folder`` (short names: long lists)."""
+    cases = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in SOURCES]
+    names = []
     for index in range(count):
-        data = dict(answers[index % len(answers)])
-        data["age"] = 18 + index % 80
-        path = folder / f"case-{index:05d}.yaml"
-        path.write_text(yaml.safe_dump({"answers": data}, sort_keys=False), encoding="utf-8")
-        paths.append(str(path))
-    return paths
+        case = cases[index % len(cases)]
+        answers = dict(case["answers"])
+        # pregnancy is asked from 12 to 55 only: keep those ages in range
+        oldest = 55 if "pregnancy" in answers else 95
+        answers["age"] = 18 + (index // len(cases) * 7 + index) % (oldest - 17)
+        name = f"c{index:05d}.yaml"
+        text = yaml.safe_dump({"version": 2, "answers": answers}, sort_keys=False)
+        (folder / name).write_text(text, encoding="utf-8")
+        names.append(name)
+    return names
+
+
+def spread(values: list[float], fmt: str = "{:.0f}") -> str:
+    """The median with the min to max range."""
+    low, mid, high = min(values), statistics.median(values), max(values)
+    return f"{fmt.format(mid)} ({fmt.format(low)}-{fmt.format(high)})"
+
+
+def timed_run(
+    command: list[str], names: list[str], folder: Path, sink: str, cpus: int | None, fmt: str
+) -> tuple[float, float]:
+    """Seconds and peak MiB of one `run -f FMT` over ``names``."""
+    prefix = ["taskset", "-c", ",".join(str(c) for c in range(cpus))] if cpus else []
+    argv = [*prefix, *command, "run", "-f", fmt, *names]
+    out = subprocess.run(
+        [sys.executable, "-c", MEASURE, sink, *argv],
+        capture_output=True,
+        text=True,
+        cwd=folder,
+        env={**os.environ, "BACKCHECK_CACHE_DIR": str(folder.parent / "cache")},
+        check=True,
+    ).stdout.split()
+    if int(out[2]) != 0:
+        raise SystemExit(f"backcheck exited with {out[2]}")
+    return float(out[0]), int(out[1]) / 1024
+
+
+def throughput(args: argparse.Namespace, folder: Path, names: list[str]) -> None:
+    script = Path(sys.executable).parent / "backcheck"
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "backcheck"]
+    out_file = str(folder.parent / "out.jsonl")
+    timed_run(command, names[:200], folder, out_file, None, "json")  # warm the caches
+    size = args.main_size
+    print(f"\n`run -f json`, {size} files, median (min-max) of {args.rounds} rounds")
+    print(f"{'output':28} {'files/s':>22} {'peak MiB':>10}")
+    rates: dict[str, list[float]] = {}
+    cases = [
+        ("file, 1 CPU", out_file, 1),
+        ("file, 2 CPUs", out_file, 2),
+        ("drained pipe, 2 CPUs", "pipe", 2),
+    ]
+    results: dict[str, tuple[list[float], list[float]]] = {c[0]: ([], []) for c in cases}
+    for _ in range(args.rounds):  # every case once per round: noise hits them alike
+        for label, sink, cpus in cases:
+            seconds, peak = timed_run(command, names[:size], folder, sink, cpus, "json")
+            results[label][0].append(size / seconds)
+            results[label][1].append(peak)
+    for label, (rate, peaks) in results.items():
+        rates[label] = rate
+        print(f"{label:28} {spread(rate):>22} {max(peaks):10.1f}")
+    ratio = [b / a for a, b in zip(rates["file, 1 CPU"], rates["file, 2 CPUs"], strict=True)]
+    print(f"1 to 2 CPUs: {spread(ratio, '{:.2f}')}x (target at least 1.7x)")
+
+    print(f"\npeak memory by batch size (`run -f json` to a file, 2 CPUs, {args.rounds} rounds)")
+    for n in args.sizes:
+        runs = [timed_run(command, names[:n], folder, out_file, 2, "json") for _ in range(2)]
+        rate = [n / s for s, _ in runs]
+        print(f"{n:7d} files: {spread(rate):>22} files/s, peak {max(p for _, p in runs):.1f} MiB")
+
+    print(f"\nother formats, {args.text_size} files to a file, 2 CPUs (target 1,500 files/s)")
+    for fmt in ("markdown", "rich"):
+        rate = [
+            args.text_size
+            / timed_run(command, names[: args.text_size], folder, out_file, 2, fmt)[0]
+            for _ in range(args.rounds)
+        ]
+        print(f"-f {fmt:10} {spread(rate):>22} files/s")
+
+
+def stages(folder: Path, names: list[str]) -> None:
+    """Per-file time of every stage, in this process, against the limit."""
+    from backcheck import engine
+    from backcheck.answers import check_answer_file, read_answer_file
+    from backcheck.knowledge.loading import load_knowledge
+    from backcheck.output.jsonout import to_dict, to_json_line
+    from backcheck.textfile import parse_text, read_text
+
+    knowledge = load_knowledge()
+    paths = [str(folder / n) for n in names]
+    try:
+        import orjson
+
+        fastest: Callable[[Any], Any] = orjson.dumps
+        encoder = f"orjson {orjson.__version__}"
+    except ImportError:
+        import json
+
+        fastest, encoder = json.dumps, "json (orjson is not installed)"
+
+    def per_file(step: Callable[[str], object]) -> float:
+        # CPU time: on a shared machine it moves far less than wall time
+        start = time.process_time()
+        for path in paths:
+            step(path)
+        return (time.process_time() - start) / len(paths) * 1e6
+
+    texts = {p: read_text(Path(p), label=p) for p in paths}
+    raws = {p: read_answer_file(p) for p in paths}
+    files = {p: check_answer_file(raws[p], knowledge) for p in paths}
+    results = {p: engine.assess(knowledge, files[p].answers, 2, with_advice=False) for p in paths}
+    signs = engine._index_of(knowledge).signs
+    rows: dict[str, list[float]] = {}
+    steps: dict[str, Callable[[str], object]] = {
+        "read": lambda p: read_text(Path(p), label=p),
+        "parse": lambda p: parse_text(texts[p], json_first=False),
+        "validate": lambda p: check_answer_file(raws[p], knowledge),
+        "assess (as for JSON)": lambda p: engine.assess(
+            knowledge, files[p].answers, 2, with_advice=False
+        ),
+        "  warning signs": lambda p: [check(files[p].answers) for _, check in signs],
+        "  scores alone": lambda p: engine.score_conditions(knowledge, files[p].answers),
+        "  scores and explanations": lambda p: engine.rank_conditions(knowledge, files[p].answers),
+        "encode": lambda p: to_json_line(results[p], p),
+        "limit: encode (fastest)": lambda p: fastest(to_dict(results[p], p)),
+    }
+    for _ in range(5):
+        for label, step in steps.items():
+            rows.setdefault(label, []).append(per_file(step))
+    med = {label: statistics.median(v) for label, v in rows.items()}
+    print(f"\nper file, in one process, {len(paths)} files, median (min-max) of 5 rounds, CPU µs")
+    for label, values in rows.items():
+        print(f"{label:28} {spread(values, '{:.1f}'):>24}")
+    ours = (
+        med["read"] + med["parse"] + med["validate"] + med["assess (as for JSON)"] + med["encode"]
+    )
+    limit = med["read"] + med["parse"] + med["limit: encode (fastest)"]
+    print(f"backcheck (read+parse+validate+assess+encode): {ours:.1f} µs")
+    print(f"limit (read+parse+encode with {encoder}): {limit:.1f} µs")
+    print(f"ratio backcheck/limit: {ours / limit:.2f} (goal at most 1.6)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 10000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
+    parser.add_argument("--main-size", type=int, default=10000)
+    parser.add_argument("--text-size", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--sample", type=int, default=2000)
+    parser.add_argument("--stages-only", action="store_true")
+    parser.add_argument("--no-stages", action="store_true", help="only the runs")
     args = parser.parse_args()
-    script = Path(sys.executable).parent / "backcheck"
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "backcheck"]
-
-    with tempfile.TemporaryDirectory(prefix="backcheck-batch-") as tmp:
-        paths = write_files(Path(tmp), max(args.sizes))
-        env = {**os.environ, "BACKCHECK_CACHE_DIR": str(Path(tmp) / "cache")}
-        print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {args.rounds} rounds each")
-        print(f"{'files':>7} {'median s':>9} {'files/s':>9} {'min files/s':>12} {'peak MiB':>9}")
-        for size in args.sizes:
-            rates, peaks, seconds = [], [], []
-            for _ in range(args.rounds):
-                out = subprocess.run(
-                    [sys.executable, "-c", MEASURE, *command, "run", "-f", "json", *paths[:size]],
-                    capture_output=True,
-                    text=True,
-                    env=env,
-                    check=True,
-                ).stdout.split()
-                elapsed, peak, status = float(out[0]), int(out[1]), int(out[2])
-                if status != 0:
-                    raise SystemExit(f"backcheck exited with {status}")
-                seconds.append(elapsed)
-                rates.append(size / elapsed)
-                peaks.append(peak / 1024)
-            print(
-                f"{size:7d} {statistics.median(seconds):9.2f} {statistics.median(rates):9.0f} "
-                f"{min(rates):12.0f} {max(peaks):9.1f}"
-            )
-    print("target: at least 2000 files/s at 10000 files, peak memory flat as files grow")
+    print(
+        f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs, "
+        f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
+    tmp = Path(tempfile.mkdtemp(prefix="backcheck-batch-"))
+    try:
+        folder = tmp / "files"
+        folder.mkdir()
+        count = args.sample if args.stages_only else max(*args.sizes, args.main_size)
+        names = write_files(folder, count)
+        if not args.stages_only:
+            throughput(args, folder, names)
+        if not args.no_stages:
+            stages(folder, names[: args.sample])
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":
-    time.sleep(0)
     main()

@@ -84,7 +84,9 @@ def test_every_vignette_prints_the_json_it_always_did(key: str, folder: Path) ->
 def test_a_parallel_batch_prints_the_same_lines_in_order(
     key: str, folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(batch, "PARALLEL_FROM", 2)  # every folder goes through the pool
+    monkeypatch.setattr(batch, "PARALLEL_FROM", 2)  # every folder goes through the pool,
+    monkeypatch.setattr(batch, "WINDOW", 7)  # in several windows, the last one short
+    monkeypatch.setattr(batch, "CHUNK", 3)
     golden = _golden()
     names = _files(folder)
     lines = _json_of(folder, names).splitlines(keepends=True)

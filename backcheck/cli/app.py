@@ -90,11 +90,12 @@ VERDICT_EXIT = {
 }
 
 
-def stdout_console() -> Console:
-    """The console for results; rich drops colour by itself when piped or with NO_COLOR."""
+def stdout_console(*, plain: bool = False) -> Console:
+    """The console for results; rich drops colour by itself when piped or with NO_COLOR;
+    ``plain``: no colour, bold or frames at all."""
     from backcheck.output.summary import console_for
 
-    return console_for()
+    return console_for(plain=plain)
 
 
 def print_error(*lines: str) -> None:

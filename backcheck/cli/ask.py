@@ -81,11 +81,7 @@ def ask(
     problem = plain_asker.check_encoding(knowledge, sys.stderr if redirected else sys.stdout)
     if problem is not None:
         raise InputError(problem)
-    console = terminal.screen_console(plain=plain) if redirected else stdout_console()
-    if plain:
-        from backcheck.output.style import make_plain
-
-        make_plain(console).no_color = True
+    console = terminal.screen_console(plain=plain) if redirected else stdout_console(plain=plain)
     asker: Any = (
         plain_asker.PlainAsker(knowledge, sys.stderr if redirected else sys.stdout)
         if plain
@@ -144,11 +140,9 @@ def _write_ask_result(result: Result, output: Format, *, details: bool, plain: b
     if output != Format.RICH:
         write_text(sys.stdout, result, "<ask>", output, today)
         return
-    from backcheck.output.style import heading, make_plain
+    from backcheck.output.style import heading
 
-    console = stdout_console()
-    if plain:  # top to bottom: no frames, rules or colour
-        make_plain(console).no_color = True
+    console = stdout_console(plain=plain)  # plain: top to bottom, no frames, rules or colour
     console.print()
     heading(console, "Your summary")
     render_rich(console, result, "", details=details, today=today)

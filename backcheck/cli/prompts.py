@@ -5,6 +5,7 @@ Every prompt uses ``unsafe_ask()``: Ctrl-C raises KeyboardInterrupt (exit status
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -66,7 +67,7 @@ class TerminalAsker:
         )
 
     def _select(self, prompt: Prompt, question: Question) -> str | Back | None:
-        import questionary
+        questionary = _questionary()
 
         if question.type == "yes_no":
             choices: list[Any] = [questionary.Choice("Yes", "yes"), questionary.Choice("No", "no")]
@@ -86,7 +87,7 @@ class TerminalAsker:
         return None if value == NOT_SURE else str(value)
 
     def _multi(self, prompt: Prompt, question: Question) -> tuple[str, ...] | Back:
-        import questionary
+        questionary = _questionary()
 
         before = prompt.previous.get(question.id)
         ticked = set(before) if isinstance(before, tuple) else set()
@@ -104,7 +105,7 @@ class TerminalAsker:
         return tuple(o.id for o in question.options if o.id in values)
 
     def _screen(self, prompt: Prompt) -> StepAnswers | Back:
-        import questionary
+        questionary = _questionary()
 
         choices: list[Any] = []
         previous = prompt.previous
@@ -207,7 +208,7 @@ class TerminalAsker:
         return answers
 
     def _yes_no_unsure(self, message: str, help_text: str) -> str | None:
-        import questionary
+        questionary = _questionary()
 
         if help_text:
             self.console.print(f"  [dim]{escape_markup(help_text)}[/dim]")
@@ -227,7 +228,7 @@ class TerminalAsker:
     def _checkbox(
         self, message: str, choices: list[Any], prompt: Prompt, meanings: bool = False
     ) -> list[str] | Back:
-        import questionary
+        questionary = _questionary()
 
         if prompt.can_go_back and not any(getattr(c, "value", None) == GO_BACK for c in choices):
             choices.append(questionary.Choice("← Back", GO_BACK))
@@ -249,7 +250,7 @@ class TerminalAsker:
         return values
 
     def _age(self, prompt: Prompt, question: Question) -> int | Back:
-        import questionary
+        questionary = _questionary()
 
         def validate(text: str) -> bool | str:
             parsed = parse_age(text, question, can_go_back=prompt.can_go_back)
@@ -272,7 +273,7 @@ class TerminalAsker:
 
     def after_emergency(self, assessment: Result) -> AfterEmergency:
         """Show the emergency advice at once, then ask whether to stop or finish."""
-        import questionary
+        questionary = _questionary()
 
         show_emergency(self.console, self.knowledge, assessment)
         choice = _ask(
@@ -291,9 +292,35 @@ class TerminalAsker:
         return AfterEmergency(choice)
 
 
-def _ask(question: Any) -> Any:
-    """Ask a questionary prompt; Ctrl-D stops like Ctrl-C (EOFError) on every kind of prompt."""
-    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+# prompt_toolkit's functions that build the same key bindings for every prompt (about
+# 1,750 of them, most of a prompt's start-up); they hold no state of their own (every
+# handler acts on the application it is called for), so they are built once and reused.
+_SHARED_BINDINGS = (
+    ("prompt_toolkit.application.application", "load_key_bindings"),
+    ("prompt_toolkit.application.application", "load_page_navigation_bindings"),
+    ("prompt_toolkit.shortcuts.prompt", "load_auto_suggest_bindings"),
+    ("prompt_toolkit.shortcuts.prompt", "load_open_in_editor_bindings"),
+)
+
+
+@functools.cache
+def _questionary() -> Any:
+    """questionary, with prompt_toolkit's default key bindings built once for all prompts."""
+    import importlib
+
+    import questionary
+
+    for module_name, name in _SHARED_BINDINGS:
+        module = importlib.import_module(module_name)
+        build = getattr(module, name, None)
+        if callable(build):  # another prompt_toolkit version: its own way, unchanged
+            setattr(module, name, functools.cache(build))
+    return questionary
+
+
+@functools.cache
+def _stop_on_ctrl_d() -> Any:
+    from prompt_toolkit.key_binding import KeyBindings
     from prompt_toolkit.keys import Keys
 
     bindings = KeyBindings()
@@ -302,8 +329,15 @@ def _ask(question: Any) -> Any:
     def _(event: Any) -> None:
         event.app.exit(exception=EOFError())
 
+    return bindings
+
+
+def _ask(question: Any) -> Any:
+    """Ask a questionary prompt; Ctrl-D stops like Ctrl-C (EOFError) on every kind of prompt."""
+    from prompt_toolkit.key_binding import merge_key_bindings
+
     app = question.application
-    app.key_bindings = merge_key_bindings([app.key_bindings, bindings])
+    app.key_bindings = merge_key_bindings([app.key_bindings, _stop_on_ctrl_d()])
     return question.unsafe_ask()
 
 

@@ -42,7 +42,10 @@ def screen_console(*, plain: bool = False) -> Console:
     """A console that writes to the terminal itself (stderr), leaving stdout for the result."""
     from rich.console import Console
 
-    return Console(file=sys.stderr, highlight=False, no_color=plain or None)
+    from backcheck.output.style import make_plain
+
+    console = Console(file=sys.stderr, highlight=False, color_system=None if plain else "auto")
+    return make_plain(console) if plain else console
 
 
 class Stopped(KeyboardInterrupt):

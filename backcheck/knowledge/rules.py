@@ -31,7 +31,7 @@ missing answers could still set is "not ruled out" rather than silently false.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 if TYPE_CHECKING:
@@ -263,3 +263,60 @@ class RuleReader:
             self.fields.problem(where, "at_least and below must be whole numbers")
             return None
         return Match(question.id, at_least=value.get("at_least"), below=value.get("below"))
+
+
+Check = Callable[[Answers], Truth]
+
+
+def compile_when(test: When) -> Check:
+    """``test`` as a function of the answers, equal to ``evaluate(test, answers)`` but
+    without walking the tree each time (scoring runs hundreds of tests per file)."""
+    if isinstance(test, Match):
+        return _compile_match(test)
+    if isinstance(test, Not):
+        inner = compile_when(test.part)
+
+        def negated(answers: Answers) -> Truth:
+            truth = inner(answers)
+            return None if truth is None else not truth
+
+        return negated
+    if isinstance(test, Unless):
+        held = compile_when(test.part)
+
+        def unless(answers: Answers) -> Truth:
+            return held(answers) is not True
+
+        return unless
+    parts = tuple(compile_when(part) for part in test.parts)
+    decisive = isinstance(test, AnyOf)  # True decides `any`; False decides `all`
+
+    def joined(answers: Answers) -> Truth:
+        unknown = False
+        for part in parts:
+            truth = part(answers)
+            if truth is None:
+                unknown = True
+            elif truth is decisive:
+                return decisive
+        return None if unknown else not decisive
+
+    return joined
+
+
+def _compile_match(test: Match) -> Check:
+    question, values, at_least, below = test
+
+    def match(answers: Answers) -> Truth:
+        answer = answers.get(question)
+        if answer is None:
+            return None
+        if isinstance(answer, str):
+            return answer in values
+        if isinstance(answer, tuple):
+            return not values.isdisjoint(answer)
+        if at_least is not None and answer < at_least:
+            return False
+        return not (below is not None and answer >= below)
+
+    return match

@@ -6,7 +6,7 @@ import functools
 from typing import Any
 
 from backcheck.knowledge.model import Verdict
-from backcheck.result import ConditionScore, Result
+from backcheck.result import ConditionScore, Contribution, Result, strength_of
 
 SCHEMA_VERSION = 1
 
@@ -98,12 +98,30 @@ def shown(text: str) -> str:
 
 
 def _condition_line(item: ConditionScore) -> str:
-    why = ", ".join(
-        _why_line(c.because, c.weight, tuple(c.answers.items())) for c in item.contributions
-    )
     head = _condition_head(item.id, item.name)
     score = round(item.score, 4)
-    return f'{head}, "score": {score!r}, "strength": "{item.strength}", "why": [{why}]}}'
+    why = _why_array(item.contributions)
+    return f'{head}, "score": {score!r}, "strength": "{strength_of(item.score)}", "why": [{why}]}}'
+
+
+# The JSON of an explanation by the identity of its tuple: the engine hands out the same
+# tuple for the same explanation, so most are found here without looking inside. Each
+# entry holds its tuple, so no other object can take its id while it is kept; at most
+# _ARRAYS are kept, so memory stays flat.
+_arrays: dict[int, tuple[tuple[Contribution, ...], str]] = {}
+_ARRAYS = 4096
+
+
+def _why_array(contributions: tuple[Contribution, ...]) -> str:
+    known = _arrays.get(id(contributions))
+    if known is not None and known[0] is contributions:
+        return known[1]
+    text = ", ".join(
+        _why_line(c.because, c.weight, tuple(c.answers.items())) for c in contributions
+    )
+    if len(_arrays) < _ARRAYS:  # the first ones seen are kept: memory stays flat
+        _arrays[id(contributions)] = (contributions, text)
+    return text
 
 
 @functools.lru_cache(maxsize=256)

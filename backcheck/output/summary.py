@@ -12,6 +12,7 @@ from backcheck.output.style import (
     bullets,
     framed,
     literal,
+    make_plain,
     visible,
 )
 from backcheck.result import Reason, ReasonKind, Result
@@ -24,9 +25,10 @@ __all__ = ["SHOWN_CONDITIONS", "bullets", "render_summary", "render_verdict_bann
 SHOWN_CONDITIONS = 5
 
 
-def console_for(sink: TextIO | None = None) -> Console:
+def console_for(sink: TextIO | None = None, *, plain: bool = False) -> Console:
     """A console writing to ``sink`` (stdout by default); colour drops by itself when piped,
-    and so do the spaces rich leaves at the end of wrapped lines."""
+    and so do the spaces rich leaves at the end of wrapped lines. ``plain`` (`--plain`):
+    no colour, bold or frames at all."""
     import sys
 
     from rich.console import Console
@@ -34,7 +36,11 @@ def console_for(sink: TextIO | None = None) -> Console:
     stream = sink if sink is not None else sys.stdout
     if not stream.isatty():
         stream = LineEnds(stream)
-    return Console(file=stream, highlight=False, emoji=False)  # ":x:" in a file stays text
+    # ":x:" in a file stays text
+    console = Console(
+        file=stream, highlight=False, emoji=False, color_system=None if plain else "auto"
+    )
+    return make_plain(console) if plain else console
 
 
 class LineEnds:
