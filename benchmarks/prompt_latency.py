@@ -23,15 +23,14 @@ ROOT = Path(__file__).resolve().parent.parent
 DOWN, ENTER, SPACE = "\x1b[B", "\r", " "
 # (question on screen, keys before Enter) for a person with no warning sign
 STEPS = [
-    ("What do you feel in your back?", DOWN * 3 + SPACE),
-    ("Where in your back is it?", DOWN * 2 + SPACE),
-    ("Does it spread anywhere?", ""),
-    ("Do you have any of these right now?", DOWN * 8 + SPACE),
-    ("anywhere in the body?", DOWN * 6 + SPACE),
-    ("Was your back hurt recently", ""),
     ("How old are you?", "35"),
     ("What sex is your body?", DOWN),
+    ("What do you feel, and where in your back?", DOWN * 3 + SPACE + DOWN * 5 + SPACE),
+    ("Do you have any of these right now?", DOWN * 8 + SPACE),
+    ("anywhere in the body?", DOWN * 6 + SPACE),
     ("Does any of this apply to you?", "\x1b[A" * 3 + SPACE),
+    ("Was your back hurt recently", ""),
+    ("Does it spread anywhere?", ""),
     ("How did it start?", DOWN),
     ("How long have you had it?", DOWN),
     ("How is it changing?", ""),
@@ -39,12 +38,13 @@ STEPS = [
     ("In the days before it started", SPACE),
     ("How much does it affect your daily life?", ""),
 ]
-PLAIN = ["4", "3", "1", "0", "0", "1", "35", "2", "0", "2", "2", "1", "3 10", "1", "1"]
+PLAIN = ["35", "2", "4 9", "0", "0", "0", "1", "1", "2", "2", "1", "3 10", "1", "1"]
 
 
 def one_run(plain: bool) -> list[float]:
     env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "NO_COLOR": "1", "TERM": "xterm"}
-    args = ["-m", "backcheck", "ask", *(["--plain"] if plain else [])]
+    # --no-history: no opt-in question after the summary
+    args = ["-m", "backcheck", "ask", "--no-history", *(["--plain"] if plain else [])]
     child = pexpect.spawn(
         sys.executable,
         args,
