@@ -34,11 +34,16 @@ WORDS = {
 }
 
 
-def brief(knowledge: Knowledge, path: Path, width: int) -> tuple[list[str], Verdict]:
+def brief(
+    knowledge: Knowledge, path: Path, width: int, *, terminal: bool = False
+) -> tuple[list[str], Verdict]:
+    """The short summary's lines: as in a file (plain), or with ``terminal`` as framed."""
     answer_file = load_answer_file(str(path), knowledge)
     answers = answer_file.answers
     assessment = assess(knowledge, answers, answer_file.version)
-    console = Console(file=io.StringIO(), width=width, record=True, highlight=False)
+    console = Console(
+        file=io.StringIO(), width=width, record=True, highlight=False, force_terminal=terminal
+    )
     render_brief(console, assessment, str(path.name), TODAY)
     return console.export_text().splitlines(), assessment.verdict
 
@@ -61,8 +66,9 @@ def test_verdict_in_words_first_and_last_and_nothing_cut(
 
 
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.name)
-def test_fits_one_screen_at_80_columns(knowledge: Knowledge, path: Path) -> None:
-    lines, _ = brief(knowledge, path, 80)
+@pytest.mark.parametrize("terminal", [False, True], ids=["file", "terminal"])
+def test_fits_one_screen_at_80_columns(knowledge: Knowledge, path: Path, terminal: bool) -> None:
+    lines, _ = brief(knowledge, path, 80, terminal=terminal)
     assert len(lines) <= 24, "\n".join(lines)
 
 
