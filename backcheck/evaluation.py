@@ -60,32 +60,109 @@ class Case:
             best == self.expected_top1 if self.expected_top1 else best in self.expected_conditions
         )
 
+    def scored(self) -> Scored:
+        """What the figures need of this case, without the whole result (so that ``eval``
+        keeps a few hundred bytes a case, not the ranking with all its evidence)."""
+        ranking = [c.id for c in self.assessment.conditions]
+        wanted = [ranking.index(cid) for cid in self.expected_conditions if cid in ranking]
+        return Scored(
+            id=self.id,
+            source=self.source,
+            expected=self.expected,
+            acceptable=self.acceptable,
+            expected_conditions=self.expected_conditions,
+            expected_top1=self.expected_top1,
+            given=self.given,
+            reasons=tuple(r.id for r in self.assessment.reasons),
+            top=tuple((c.id, c.score) for c in self.assessment.top(3)),
+            best_expected_rank=min(wanted) + 1 if wanted else len(ranking) + 1,
+            exact=self.exact,
+            top3_hit=self.top3_hit,
+            top1_hit=self.top1_hit,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """One assessed vignette, reduced to what the figures and the list of misses use."""
+
+    id: str
+    source: str
+    expected: Verdict
+    acceptable: tuple[Verdict, ...]
+    expected_conditions: tuple[str, ...]
+    expected_top1: str | None
+    given: Verdict
+    reasons: tuple[str, ...]  # the ids of the reasons for the verdict
+    top: tuple[tuple[str, float], ...]  # the three best-ranked conditions and their scores
+    best_expected_rank: int  # where the best-placed expected condition ranks (1 = first)
+    exact: bool
+    top3_hit: bool
+    top1_hit: bool
+
 
 @dataclass(slots=True)
 class Evaluation:
-    """Figures over a set of cases."""
+    """Figures over a set of cases, counted as the cases come: only the misses are kept, so
+    memory does not grow with the number of vignettes."""
 
-    cases: list[Case] = field(default_factory=list)
+    count: int = 0
+    tallies: dict[str, list[int]] = field(default_factory=dict)  # figure -> [hits, cases]
+    table: dict[str, dict[str, int]] = field(
+        default_factory=lambda: {e.value: {g.value: 0 for g in Verdict} for e in Verdict}
+    )
+    missed: list[Scored] = field(default_factory=list)
 
-    def share(self, hits: Iterable[bool]) -> float | None:
-        """The share of true values, or None when there are none."""
-        values = list(hits)
-        return sum(values) / len(values) if values else None
+    def add(self, case: Scored) -> None:
+        """Count one case in (and keep it when it is a miss)."""
+        self.count += 1
+        self._tally("exact_triage", case.exact)
+        self._tally("safe_triage", case.given.rank >= case.expected.rank)
+        self._tally("top1", case.top1_hit)
+        self._tally("top3", case.top3_hit)
+        if case.expected == Verdict.EMERGENCY:
+            self._tally("emergency_sensitivity", case.given == Verdict.EMERGENCY)
+        if case.expected == Verdict.SELF_CARE:
+            self._tally("self_care_correct", case.given == Verdict.SELF_CARE)
+            self._tally("self_care_over_triage", case.given != Verdict.SELF_CARE)
+        self.table[case.expected.value][case.given.value] += 1
+        if not case.exact or not case.top3_hit:
+            self.missed.append(case)
+
+    def merge(self, other: Evaluation) -> None:
+        """Count every case of ``other`` in as well."""
+        self.count += other.count
+        for name, (hits, cases) in other.tallies.items():
+            mine = self.tallies.setdefault(name, [0, 0])
+            mine[0] += hits
+            mine[1] += cases
+        for expected, row in other.table.items():
+            for given, n in row.items():
+                self.table[expected][given] += n
+        self.missed += other.missed
+
+    def _tally(self, name: str, hit: bool) -> None:
+        counts = self.tallies.setdefault(name, [0, 0])
+        counts[0] += hit
+        counts[1] += 1
+
+    def share(self, name: str) -> float | None:
+        """The share of cases that hit the figure, or None when no case counts for it."""
+        hits, cases = self.tallies.get(name, (0, 0))
+        return hits / cases if cases else None
 
     def figures(self) -> dict[str, float | None]:
         """Every figure the report prints, as shares from 0 to 1."""
-        cs = self.cases
-        emergencies = [c for c in cs if c.expected == Verdict.EMERGENCY]
-        self_care = [c for c in cs if c.expected == Verdict.SELF_CARE]
-        return {
-            "emergency_sensitivity": self.share(c.given == Verdict.EMERGENCY for c in emergencies),
-            "exact_triage": self.share(c.exact for c in cs),
-            "safe_triage": self.share(c.given.rank >= c.expected.rank for c in cs),
-            "self_care_correct": self.share(c.given == Verdict.SELF_CARE for c in self_care),
-            "self_care_over_triage": self.share(c.given != Verdict.SELF_CARE for c in self_care),
-            "top1": self.share(c.top1_hit for c in cs),
-            "top3": self.share(c.top3_hit for c in cs),
-        }
+        names = (
+            "emergency_sensitivity",
+            "exact_triage",
+            "safe_triage",
+            "self_care_correct",
+            "self_care_over_triage",
+            "top1",
+            "top3",
+        )
+        return {name: self.share(name) for name in names}
 
     def missed_targets(self) -> list[str]:
         """The names of the targets not reached."""
@@ -98,30 +175,25 @@ class Evaluation:
 
     def confusion(self) -> dict[str, dict[str, int]]:
         """Counts of expected (rows) against given (columns) verdicts."""
-        table = {e.value: {g.value: 0 for g in Verdict} for e in Verdict}
-        for case in self.cases:
-            table[case.expected.value][case.given.value] += 1
-        return table
+        return {expected: dict(row) for expected, row in self.table.items()}
 
     def misses(self) -> list[dict[str, Any]]:
         """Every case with a wrong verdict or the expected condition outside the top three."""
         out = []
-        for case in self.cases:
+        for case in self.missed:
             problems = []
             if not case.exact:
                 kind = (
                     "UNSAFE under-triage" if case.given.rank < case.expected.rank else "over-triage"
                 )
-                reasons = ", ".join(r.id for r in case.assessment.reasons) or "no warning sign"
+                reasons = ", ".join(case.reasons) or "no warning sign"
                 problems.append(f"{kind}: expected {case.expected}, gave {case.given} ({reasons})")
             if not case.top3_hit:
-                ranking = [c.id for c in case.assessment.conditions]
-                best = min(ranking.index(cid) for cid in case.expected_conditions) + 1
-                top = ", ".join(f"{c.id} {c.score:.2f}" for c in case.assessment.top(3))
+                best = case.best_expected_rank
+                top = ", ".join(f"{cid} {score:.2f}" for cid, score in case.top)
                 wanted = "/".join(case.expected_conditions)
                 problems.append(f"top 3 missed {wanted} (ranked {best}); got {top}")
-            if problems:
-                out.append({"id": case.id, "source": case.source, "problems": problems})
+            out.append({"id": case.id, "source": case.source, "problems": problems})
         return out
 
 
@@ -178,10 +250,11 @@ def load_case(knowledge: Knowledge, path: Path) -> Case:
 
 
 def evaluate_vignettes(knowledge: Knowledge, paths: Iterable[Path]) -> Evaluation:
-    """Assess every vignette; a broken one raises InputError naming it."""
+    """Assess every vignette, one at a time, keeping only what the figures need; a broken
+    one raises InputError naming it."""
     evaluation = Evaluation()
     for path in paths:
-        evaluation.cases.append(load_case(knowledge, path))
+        evaluation.add(load_case(knowledge, path).scored())
     return evaluation
 
 
@@ -189,7 +262,7 @@ def combined(sets: dict[str, Evaluation]) -> Evaluation:
     """All cases of several sets together."""
     total = Evaluation()
     for evaluation in sets.values():
-        total.cases += evaluation.cases
+        total.merge(evaluation)
     return total
 
 
@@ -198,7 +271,7 @@ def eval_json(sets: dict[str, Evaluation]) -> dict[str, Any]:
 
     def one(e: Evaluation) -> dict[str, Any]:
         return {
-            "cases": len(e.cases),
+            "cases": e.count,
             "figures": e.figures(),
             "missed_targets": e.missed_targets(),
             "confusion": e.confusion(),

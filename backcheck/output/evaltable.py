@@ -39,7 +39,7 @@ def render_eval(console: Console, sets: dict[str, Evaluation]) -> None:
         # Two-line headers keep three sets and the targets within 80 columns.
         parts = [literal(part) for part in Path(name).parts[-2:]]
         header = "/\n".join(parts) if name != "overall" else "overall\n"
-        table.add_column(f"{header} ({len(e.cases)})", justify="right")
+        table.add_column(f"{header} ({e.count})", justify="right")
     table.add_column("target", justify="right")
     for key, label in LABELS.items():
         cells = []
