@@ -196,15 +196,20 @@ def answer_lines(knowledge: Knowledge, answers: Answers) -> tuple[AnswerLine, ..
         value = answers.get(qid)
         if value is None:
             continue
-        if isinstance(value, int):
-            text = str(value)
-        elif isinstance(value, tuple):
-            text = ", ".join(question.label_of(v, short=True) for v in value) or "None"
-        else:
-            text = question.label_of(value, short=True)
         is_no = question.type == QuestionType.YES_NO and value == "no"
-        lines.append(AnswerLine(qid, question.short, text, is_no, value == ()))
+        lines.append(
+            AnswerLine(qid, question.short, answer_words(question, value), is_no, value == ())
+        )
     return tuple(lines)
+
+
+def answer_words(question: Question, value: Answer) -> str:
+    """An answer in the words the person saw: "Lower back, Buttock", "38", "None"."""
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, tuple):
+        return ", ".join(question.label_of(v, short=True) for v in value) or "None"
+    return question.label_of(value, short=True)
 
 
 def not_assessed(knowledge: Knowledge, answers: Answers) -> tuple[Question, ...]:

@@ -46,28 +46,23 @@ class OutputError(BackcheckError):
     exit_status = ExitStatus.ERROR
 
 
-class KnowledgeError(BackcheckError):
+class ProblemList(BackcheckError):
+    """Every problem found in one file, each printed on its own line naming the file."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        """One problem per entry of ``problems`` (for an answer file: `question: problem`)."""
+        self.source = source
+        self.problems = problems
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        """One line per problem, each naming the file."""
+        return [one_line(f"{self.source}: {problem}") for problem in self.problems]
+
+
+class KnowledgeError(ProblemList):
     """The knowledge file is unreadable or inconsistent; every problem is listed."""
 
-    def __init__(self, source: str, problems: list[str]) -> None:
-        self.source = source
-        self.problems = problems
-        super().__init__("\n".join(self.lines()))
 
-    def lines(self) -> list[str]:
-        """One line per problem, each naming the file."""
-        return [one_line(f"{self.source}: {problem}") for problem in self.problems]
-
-
-class AnswerError(InputError):
+class AnswerError(ProblemList, InputError):
     """An answer file has problems; every one is listed, each naming the file and question."""
-
-    def __init__(self, source: str, problems: list[str]) -> None:
-        """One problem per entry of ``problems``, each as `question: problem`."""
-        self.source = source
-        self.problems = problems
-        super().__init__("\n".join(self.lines()))
-
-    def lines(self) -> list[str]:
-        """One line per problem, each naming the file."""
-        return [one_line(f"{self.source}: {problem}") for problem in self.problems]

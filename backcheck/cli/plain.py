@@ -152,17 +152,12 @@ class PlainAsker:
         earlier = prompt.previous
         if not questions or not all(q.id in earlier for q in questions):
             return None
-        words = []
-        for q in questions:
-            value = earlier[q.id]
-            if value is None:
-                words.append("not sure")
-            elif isinstance(value, tuple):
-                words.append(", ".join(q.label_of(v, short=True) for v in value) or "none")
-            elif isinstance(value, int):
-                words.append(str(value))
-            else:
-                words.append(q.label_of(value, short=True))
+        from backcheck.engine import answer_words
+
+        words = [
+            "not sure" if (value := earlier[q.id]) is None else answer_words(q, value)
+            for q in questions
+        ]
         self.say("  Enter keeps your last answer: " + "; ".join(words))
         return {q.id: earlier[q.id] for q in questions}
 

@@ -22,9 +22,14 @@ pytestmark = [
 DOWN, UP, ENTER, SPACE, CTRL_C = "\x1b[B", "\x1b[A", "\r", " ", "\x03"
 
 
-def spawn(*args: str) -> tuple[pexpect.spawn[str], io.StringIO]:
+def spawn(
+    *args: str, env: dict[str, str] | None = None, timeout: int = 15
+) -> tuple[pexpect.spawn[str], io.StringIO]:
+    """`backcheck ask ARGS` in a 40x100 pseudo-terminal (``env`` added to the environment);
+    what it draws is recorded in the returned buffer."""
     env = {
         **os.environ,
+        **(env or {}),
         "PROMPT_TOOLKIT_NO_CPR": "1",  # no cursor-position request: a pty never answers it
         "NO_COLOR": "1",
         "TERM": "xterm",
@@ -39,7 +44,7 @@ def spawn(*args: str) -> tuple[pexpect.spawn[str], io.StringIO]:
         cwd=str(ROOT),
         env=env,
         encoding="utf-8",
-        timeout=15,
+        timeout=timeout,
         dimensions=(40, 100),
     )
     child.logfile_read = screen

@@ -4,7 +4,6 @@ check's answer, Enter keeps it, and the summary ends with the comparison."""
 from __future__ import annotations
 
 import io
-import os
 import sys
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pexpect  # a test dependency (the test extra)
 import pytest
 
 from backcheck.history.store import open_history, settings_path
-from tests.conftest import ROOT
+from tests.cli.test_ask_pty import spawn as spawn_ask
 from tests.history.conftest import answer_file, invoke
 
 pytestmark = [
@@ -41,28 +40,8 @@ QUESTIONS = (
 
 
 def spawn(home: Path, *args: str) -> tuple[pexpect.spawn[str], io.StringIO]:
-    env = {
-        **os.environ,
-        "BACKCHECK_HOME": str(home),
-        "PROMPT_TOOLKIT_NO_CPR": "1",
-        "NO_COLOR": "1",
-        "TERM": "xterm",
-        "COLUMNS": "100",
-        "LINES": "40",
-    }
-    env.pop("TTY_COMPATIBLE", None)
-    screen = io.StringIO()
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "backcheck", "ask", *args],
-        cwd=str(ROOT),
-        env=env,
-        encoding="utf-8",
-        timeout=20,
-        dimensions=(40, 100),
-    )
-    child.logfile_read = screen
-    return child, screen
+    """`backcheck ask ARGS` in a pseudo-terminal, with its history in ``home``."""
+    return spawn_ask(*args, env={"BACKCHECK_HOME": str(home)}, timeout=20)
 
 
 def test_again_keeps_every_answer_with_enter_and_compares(home: Path, tmp_path: Path) -> None:
