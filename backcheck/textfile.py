@@ -185,9 +185,15 @@ def _check_tree(data: Any) -> None:
 
 def parse_text(text: str, *, json_first: bool) -> Any:
     """Parse YAML or JSON text safely; raise ValueError with a one-line reason."""
+    yaml_first = not json_first and not text.lstrip().startswith(("{", "["))
+    if yaml_first:
+        try:
+            return _line_yaml(text)  # its nesting is bounded by MAX_DEPTH
+        except _Unusual:
+            pass  # libyaml below reads it, or names the problem
     if _bracket_depth(text) > MAX_DEPTH:
         raise ValueError(f"nested too deeply (more than {MAX_DEPTH} levels)")
-    if not json_first and not text.lstrip().startswith(("{", "[")):
+    if yaml_first:
         import yaml
 
         try:
@@ -203,6 +209,112 @@ def parse_text(text: str, *, json_first: bool) -> Any:
 
 class _Unusual(Exception):
     """YAML that the fast reader leaves to the full loader (which accepts or refuses it)."""
+
+
+# The line reader's pieces: a key or a value is a plain word; anything else is left to
+# libyaml (quotes, tabs, control or non-ASCII characters, anchors, tags, block scalars...).
+_WORD = re.compile(r"[A-Za-z0-9_]+")
+# indent, then "- word", or "key:" with nothing, a word or a [list] after it; a comment
+_LINE = re.compile(
+    r"( *)(?:- +([A-Za-z0-9_]+)|([A-Za-z_][A-Za-z0-9_]*):(?: +(?:([A-Za-z0-9_]+)"
+    r"|\[([A-Za-z0-9_, ]*)\]))?)(?: +#.*)? *"
+)
+_BLANK = re.compile(r" *(?:#.*)?")
+_UNSAFE = re.compile(r"[^\x20-\x7e\n]")
+_WORDS: dict[str, Any] = {
+    **dict.fromkeys(("true", "True", "TRUE"), True),
+    **dict.fromkeys(("false", "False", "FALSE"), False),
+    **dict.fromkeys(("null", "Null", "NULL"), None),
+}
+_ITEM, _PAIR, _OPEN = 0, 1, 2  # a "- value" line, a "key: value" line, a "key:" line
+
+
+def _line_yaml(text: str) -> Any:
+    """The data of the simplest YAML, in pure Python (libyaml is not even imported): a
+    mapping of plain words to plain words, [word, ...] lists, "- word" lists and nested
+    mappings, with comments and blank lines. Each line is read on its own; any line, value
+    or layout outside that (which libyaml might read otherwise) raises _Unusual, so what
+    this returns is exactly what the strict loader returns (tests/test_fast_yaml.py)."""
+    if "\r" in text:
+        if text.count("\r") != text.count("\r\n"):
+            raise _Unusual  # a lone CR is a line break to YAML
+        text = text.replace("\r\n", "\n")
+    if _UNSAFE.search(text):
+        raise _Unusual
+    lines: list[tuple[int, int, Any, Any]] = []  # (indent, kind, key or word, value)
+    values = 0
+    for line in text.split("\n"):
+        match = _LINE.fullmatch(line)
+        if match is None:
+            if _BLANK.fullmatch(line):
+                continue
+            raise _Unusual
+        indent, item, key, word, flow = match.groups()
+        if item is not None:
+            lines.append((len(indent), _ITEM, _word(item), None))
+            values += 1
+        elif key in _WORDS:
+            raise _Unusual  # true: or null: is not a string key
+        elif word is not None:
+            lines.append((len(indent), _PAIR, key, _word(word)))
+            values += 2
+        elif flow is not None:
+            inner = flow.strip(" ")
+            words = [w.strip(" ") for w in inner.split(",")] if inner else []
+            if not all(map(_WORD.fullmatch, words)):
+                raise _Unusual  # [a b] or [a, , b]
+            items = list(map(_word, words))
+            lines.append((len(indent), _PAIR, key, items))
+            values += 2 + len(items)
+        else:
+            lines.append((len(indent), _OPEN, key, None))
+            values += 1
+    if not lines or lines[0][0] != 0 or values > MAX_NODES:
+        raise _Unusual
+    data, end = _line_mapping(lines, 0, 0, 0)
+    if end != len(lines):
+        raise _Unusual  # a line indented where nothing can be
+    return data
+
+
+def _word(text: str) -> Any:
+    """A plain word as YAML's core schema reads it: a whole number, a boolean, null or a string."""
+    if text in _WORDS:
+        return _WORDS[text]
+    if text.isdigit():
+        if len(text) > 18 or (text[0] == "0" and len(text) > 1):
+            raise _Unusual  # 050 is a string to the strict loader; a huge number is refused
+        return int(text)
+    return text
+
+
+def _line_mapping(
+    lines: list[tuple[int, int, Any, Any]], at: int, indent: int, depth: int
+) -> tuple[dict[str, Any], int]:
+    """The mapping whose keys stand at ``indent`` from line ``at``; returns it and the
+    line after it."""
+    if depth >= MAX_DEPTH:  # its lists would be one level deeper: left to the full check
+        raise _Unusual
+    mapping: dict[str, Any] = {}
+    count = len(lines)
+    while at < count:
+        line_indent, kind, key, value = lines[at]
+        if line_indent < indent:
+            break
+        if line_indent > indent or kind == _ITEM or key in mapping:
+            raise _Unusual  # misplaced, a list item where a key belongs, or a duplicate
+        at += 1
+        if kind == _OPEN and at < count:
+            next_indent, next_kind = lines[at][0], lines[at][1]
+            if next_kind == _ITEM and next_indent >= indent:  # "key:" then "- word" lines
+                value = []
+                while at < count and lines[at][0] == next_indent and lines[at][1] == _ITEM:
+                    value.append(lines[at][2])
+                    at += 1
+            elif next_kind != _ITEM and next_indent > indent:  # a nested mapping
+                value, at = _line_mapping(lines, at, next_indent, depth + 1)
+        mapping[key] = value
+    return mapping, at
 
 
 _STR, _INT, _BOOL, _NULL = (f"tag:yaml.org,2002:{t}" for t in ("str", "int", "bool", "null"))

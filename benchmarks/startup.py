@@ -92,7 +92,7 @@ def install_wheel(work: Path) -> Path:
     return python
 
 
-FIRST_QUESTION = "What do you feel in your back?"
+FIRST_QUESTION = "How old are you?"  # the interview's first question (data/knowledge.yaml)
 
 
 def time_once(argv: list[str], env: dict[str, str]) -> float:
