@@ -179,24 +179,31 @@ def parse_answer(question: Question, value: Any, fields: Fields) -> Answer | Non
         if answer is None:
             fields.problem(where, f"{value!r} is not an answer; allowed: yes, no")
         return answer
-    allowed = listing(question.option_ids)
+    options = question.option_ids
     if question.type == QuestionType.SINGLE:
+        if isinstance(value, str) and value in options:
+            return value
         if not isinstance(value, str):
+            allowed = listing(options)
             fields.problem(where, f"expected one option id, got {_kind(value)}; allowed: {allowed}")
             return None
         return value if _check_option(question, value, fields) else None
     values = [value] if isinstance(value, str) else value
     if not isinstance(values, list):
+        allowed = listing(options)
         fields.problem(
             where, f"expected a list of option ids, got {_kind(value)}; allowed: {allowed}"
         )
         return None
+    if all(isinstance(item, str) and item in options for item in values):
+        return tuple(dict.fromkeys(values))
+    allowed = listing(options)
     good = True
     for item in values:
         if not isinstance(item, str):
             fields.problem(where, f"{item!r} is not an option id; allowed: {allowed}")
             good = False
-        elif not _check_option(question, item, fields):
+        elif not _check_option(question, item, fields):  # names the option, with a hint
             good = False
     return tuple(dict.fromkeys(values)) if good else None
 

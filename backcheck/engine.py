@@ -227,21 +227,34 @@ def rank_conditions(knowledge: Knowledge, answers: Answers) -> tuple[ConditionSc
     """Every condition scored from 0 to 1, best first (ties: see the module docstring).
 
     Naive-Bayes log-odds per condition: the prior odds (shifted by age), plus the weight of
-    every finding that holds. Findings are looked up from the answers given (see _Index),
-    so the work grows with the findings that fire, not with all the findings there are.
+    every finding that holds. Which findings hold, the prior gate and the explanation
+    depend only on the answers to the questions the condition reads, so they are worked
+    out once for each such set of answers and kept (see ``_Plan.known``); the findings are
+    looked up from the answers given (see _Index), so that work grows with the findings
+    that fire, not with all the findings there are.
     """
     index = _index_of(knowledge)
+    get = answers.get
+    hits: list[list[int]] | None = None  # every condition's findings, when first needed
+    age = get("age")
     scored = []
-    for plan, (score, gate, prior, fired) in zip(
-        index.conditions, score_conditions(knowledge, answers), strict=True
-    ):
+    for plan in index.conditions:
+        key = tuple(map(get, plan.reads))
+        known = plan.known.get(key)
+        if known is None:
+            if hits is None:
+                hits = _hits(index, answers)
+            known = _work_out(plan, hits[plan.ci], answers)
+            if len(plan.known) < _KNOWN_MAX:  # the first ones seen are kept: memory stays flat
+                plan.known[key] = known
+        weights, gate, contributions = known
+        log_odds = _prior_log_odds(plan, gate, age)
+        for weight in weights:  # in the knowledge's order, as a reader adds them up
+            log_odds += weight
+        score = _sigmoid(log_odds)
         condition = plan.condition
         item = ConditionScore(
-            condition.id,
-            condition.name,
-            score,
-            _explained(plan, gate, prior, fired, answers) if fired or gate else (),
-            condition.self_help,
+            condition.id, condition.name, score, contributions, condition.self_help
         )
         scored.append((-round(score, 12), plan.minus_prior, condition.id, item))
     # Scores equal to 12 places are a tie (sums in another order differ in the last bit).
@@ -255,8 +268,26 @@ Scored = tuple[float, "PriorGate | None", float, list[int]]
 
 
 def score_conditions(knowledge: Knowledge, answers: Answers) -> list[Scored]:
-    """The score of every condition in the knowledge's order, without explanations."""
+    """The score of every condition in the knowledge's order, without explanations
+    (worked out afresh, without what ``rank_conditions`` keeps)."""
     index = _index_of(knowledge)
+    hits = _hits(index, answers)
+    age = answers.get("age")
+    scored: list[Scored] = []
+    for plan in index.conditions:
+        fired = _fired(hits[plan.ci])
+        gate = _gate(plan, answers)
+        log_odds = _prior_log_odds(plan, gate, age)
+        weights = plan.weights
+        for fi in fired:
+            log_odds += weights[fi]
+        prior = gate.prior if gate else plan.condition.prior
+        scored.append((_sigmoid(log_odds), gate, prior, fired))
+    return scored
+
+
+def _hits(index: _Index, answers: Answers) -> list[list[int]]:
+    """For every condition, its findings that hold (in no order, maybe twice)."""
     hits: list[list[int]] = [[] for _ in index.conditions]
     by_answer = index.by_answer
     for question, answer in answers.items():
@@ -268,33 +299,46 @@ def score_conditions(knowledge: Knowledge, answers: Answers) -> list[Scored]:
     for ci, fi, check in index.others:
         if check(answers) is True:
             hits[ci].append(fi)
+    return hits
 
-    age = answers.get("age")
-    by_age = isinstance(age, int) and 0 <= age < index.ages
-    scored: list[Scored] = []
-    for plan, fired in zip(index.conditions, hits, strict=True):
-        condition = plan.condition
-        gate = None
-        for check, candidate in plan.gates:
-            if check(answers) is True:
-                gate = candidate
-                break
-        if gate is None and by_age:
-            known = plan.log_odds_by_age[age]  # type: ignore[index]  # by_age: age is an int
-            if known is None:
-                known = plan.log_odds_by_age[age] = _log_odds(condition, condition.prior, age)  # type: ignore[index]  # by_age: age is an int
-            log_odds = known
-        elif gate is None and not isinstance(age, int):
-            log_odds = plan.log_odds
-        else:
-            log_odds = _log_odds(condition, gate.prior if gate else condition.prior, age)
-        if len(fired) > 1:
-            fired = sorted(set(fired))  # in the knowledge's order, as a reader adds them up
-        weights = plan.weights
-        for fi in fired:
-            log_odds += weights[fi]
-        scored.append((_sigmoid(log_odds), gate, gate.prior if gate else condition.prior, fired))
-    return scored
+
+def _fired(hits: list[int]) -> list[int]:
+    """The findings that hold, each once, in the knowledge's order."""
+    return sorted(set(hits)) if len(hits) > 1 else hits
+
+
+def _gate(plan: _Plan, answers: Answers) -> PriorGate | None:
+    """The first prior gate that holds, if any."""
+    for check, candidate in plan.gates:
+        if check(answers) is True:
+            return candidate
+    return None
+
+
+def _work_out(plan: _Plan, hits: list[int], answers: Answers) -> _Known:
+    """What a condition's findings and gates make of ``answers``."""
+    fired = _fired(hits)
+    gate = _gate(plan, answers)
+    weights = tuple(plan.weights[fi] for fi in fired)
+    if not fired and gate is None:
+        return weights, None, ()
+    prior = gate.prior if gate else plan.condition.prior
+    return weights, gate, _explained(plan, gate, prior, fired, answers)
+
+
+def _prior_log_odds(plan: _Plan, gate: PriorGate | None, age: Answer | None) -> float:
+    """The prior log-odds: the gate's prior or the condition's, shifted by the age."""
+    condition = plan.condition
+    if gate is not None:
+        return _log_odds(condition, gate.prior, age)
+    if not isinstance(age, int):
+        return plan.log_odds
+    if 0 <= age < len(plan.log_odds_by_age):
+        known = plan.log_odds_by_age[age]
+        if known is None:
+            known = plan.log_odds_by_age[age] = _log_odds(condition, condition.prior, age)
+        return known
+    return _log_odds(condition, condition.prior, age)
 
 
 def _log_odds(condition: Condition, prior: float, age: Answer | None) -> float:
@@ -314,34 +358,23 @@ def _explained(
     fired: list[int],
     answers: Answers,
 ) -> tuple[Contribution, ...]:
-    """``_explain``, shared between results with the same findings and the same answers
-    to what the condition reads (an integer, such as the age, only when a finding that
-    holds reads it: then its value is part of the explanation)."""
-    numbers = None if plan.number_rows.isdisjoint(fired) else tuple(map(answers.get, plan.numbers))
-    key = (tuple(fired), tuple(map(answers.get, plan.reads)), numbers)
-    explained = plan.explained
-    contributions = explained.get(key)
-    if contributions is None:
-        contributions = _explain(plan, gate, prior, fired, answers)
-        if len(explained) < _EXPLAINED_MAX:  # the first ones seen are kept: memory stays flat
-            explained[key] = contributions
-    return contributions
+    """The findings behind one condition's score, the largest weight first (stable).
 
-
-def _explain(
-    plan: _Plan,
-    gate: PriorGate | None,
-    prior: float,
-    fired: list[int],
-    answers: Answers,
-) -> tuple[Contribution, ...]:
-    """The findings behind one condition's score, the largest weight first (stable)."""
+    A finding's contribution depends only on the answers to the questions it reads, so
+    each is made once per answer and shared between results (they never change)."""
     rows = plan.rows
+    made = plan.contributions
     contributions = []
     for fi in sorted(fired, key=plan.order.__getitem__) if len(fired) > 1 else fired:
-        _, questions, weight, because = rows[fi]
-        given = {q: a for q in questions if (a := answers.get(q)) is not None}
-        contributions.append(Contribution(because, weight, given))
+        question, questions, weight, because = rows[fi]
+        key = (fi, answers.get(question)) if question else (fi, *map(answers.get, questions))
+        contribution = made.get(key)
+        if contribution is None:
+            given = {q: a for q in questions if (a := answers.get(q)) is not None}
+            contribution = Contribution(because, weight, given)
+            if len(made) < _CONTRIBUTIONS_MAX:  # the first ones seen are kept: memory stays flat
+                made[key] = contribution
+        contributions.append(contribution)
     if gate is not None:
         shift = round(_logit(prior) - _logit(plan.condition.prior), 2)
         given = matched_answers(gate.when, answers)
@@ -352,10 +385,10 @@ def _explain(
     return tuple(contributions)
 
 
-# Explanations shared between results (they never change); at most this many are kept
-# per condition, so memory stays flat however many and however varied the answer files
-# (and grows with the knowledge only in proportion).
-_EXPLAINED_MAX = 64
+# Contributions shared between results; at most this many are kept per condition, so
+# memory stays flat however many and however varied the answer files (and grows with the
+# knowledge only in proportion).
+_CONTRIBUTIONS_MAX = 1024
 
 
 class _Plan(NamedTuple):
@@ -372,14 +405,18 @@ class _Plan(NamedTuple):
     rows: tuple[tuple[str | None, tuple[str, ...], float, str], ...]
     weights: tuple[float, ...]
     order: tuple[int, ...]  # each finding's place in an explanation (largest weight first)
-    reads: tuple[str, ...]  # every question its findings and gates read, but integers
-    numbers: tuple[str, ...]  # the integer questions its findings and gates read
-    number_rows: frozenset[int]  # the findings that read an integer question
-    # (its findings that hold, the answers to what it reads) -> its explanation
-    explained: dict[
-        tuple[tuple[int, ...], tuple[Answer | None, ...], tuple[Answer | None, ...] | None],
-        tuple[Contribution, ...],
-    ]
+    reads: tuple[str, ...]  # every question its findings and gates read
+    # the answers to ``reads`` -> what its findings and gates make of them
+    known: dict[tuple[Answer | None, ...], _Known]
+    # (a finding, the answers to what it reads) -> its contribution to an explanation
+    contributions: dict[tuple[int | Answer | None, ...], Contribution]
+
+
+# The weights of a condition's findings that hold (in the knowledge's order), the gate
+# that set its prior, and the explanation.
+_Known = tuple[tuple[float, ...], PriorGate | None, tuple[Contribution, ...]]
+# Sets of answers kept per condition (see ``_Plan.known``); memory stays flat.
+_KNOWN_MAX = 512
 
 
 class _Index(NamedTuple):
@@ -404,7 +441,6 @@ def _index_of(knowledge: Knowledge) -> _Index:
         return _last_index[1]
     age = knowledge.questions.get("age")
     ages = age.max + 1 if age and age.max is not None and 0 <= age.max <= 200 else 0
-    integers = {q.id for q in knowledge.questions.values() if q.type == QuestionType.INTEGER}
     plans = []
     by_answer: dict[tuple[str, str], list[tuple[int, int]]] = {}
     others = []
@@ -425,8 +461,8 @@ def _index_of(knowledge: Knowledge) -> _Index:
         for place, fi in enumerate(ranked):
             order[fi] = place
         prior = condition.prior
-        asked = [q for row in rows for q in row[1]]
-        asked += [q for g in condition.prior_given for q in questions_in(g.when)]
+        read = [q for row in rows for q in row[1]]
+        read += [q for g in condition.prior_given for q in questions_in(g.when)]
         plans.append(
             _Plan(
                 ci,
@@ -438,9 +474,8 @@ def _index_of(knowledge: Knowledge) -> _Index:
                 tuple(rows),
                 tuple(row[2] for row in rows),
                 tuple(order),
-                tuple(q for q in dict.fromkeys(asked) if q not in integers),
-                tuple(q for q in dict.fromkeys(asked) if q in integers),
-                frozenset(fi for fi, row in enumerate(rows) if integers.intersection(row[1])),
+                tuple(dict.fromkeys(read)),
+                {},
                 {},
             )
         )

@@ -67,14 +67,15 @@ def to_json_line(result: Result, source: str | None = None) -> str:
 
     In a batch the same reasons recur in every file, so each condition's and each
     finding's JSON text is made once and reused; the result parses to exactly
-    ``to_dict``'s object (a test holds the two together).
+    ``to_dict``'s object (a test holds the two together). Each fragment goes through
+    ``shown`` once, when it is made: escaping works character by character, so the
+    line is the same as if it went through whole.
     """
     import json
 
-    top = json.dumps(_head(result, source), ensure_ascii=False)
+    top = shown(json.dumps(_head(result, source), ensure_ascii=False))
     conditions = ", ".join(_condition_line(c) for c in result.conditions)
-    disclaimer = json.dumps(result.disclaimer, ensure_ascii=False)
-    return shown(f'{top[:-1]}, "conditions": [{conditions}], "disclaimer": {disclaimer}}}')
+    return f'{top[:-1]}, "conditions": [{conditions}], "disclaimer": {_text(result.disclaimer)}}}'
 
 
 def shown(text: str) -> str:
@@ -100,27 +101,30 @@ def shown(text: str) -> str:
 def _condition_line(item: ConditionScore) -> str:
     head = _condition_head(item.id, item.name)
     score = round(item.score, 4)
-    why = _why_array(item.contributions)
+    why = ", ".join(map(_why_line, item.contributions))
     return f'{head}, "score": {score!r}, "strength": "{strength_of(item.score)}", "why": [{why}]}}'
 
 
-# The JSON of an explanation by the identity of its tuple: the engine hands out the same
-# tuple for the same explanation, so most are found here without looking inside. Each
-# entry holds its tuple, so no other object can take its id while it is kept; at most
-# _ARRAYS are kept, so memory stays flat.
-_arrays: dict[int, tuple[tuple[Contribution, ...], str]] = {}
-_ARRAYS = 4096
+# The JSON of a contribution by its identity: the engine hands out the same object for the
+# same finding and answers, so nearly all are found here without looking inside. Each
+# entry holds its object, so no other can take its id while it is kept; at most _LINES
+# are kept, so memory stays flat.
+_lines: dict[int, tuple[Contribution, str]] = {}
+_LINES = 8192
 
 
-def _why_array(contributions: tuple[Contribution, ...]) -> str:
-    known = _arrays.get(id(contributions))
-    if known is not None and known[0] is contributions:
+def _why_line(contribution: Contribution) -> str:
+    known = _lines.get(id(contribution))
+    if known is not None and known[0] is contribution:
         return known[1]
-    text = ", ".join(
-        _why_line(c.because, c.weight, tuple(c.answers.items())) for c in contributions
+    import json
+
+    because, weight, answers = contribution
+    text = shown(
+        json.dumps({"because": because, "weight": weight, "answers": answers}, ensure_ascii=False)
     )
-    if len(_arrays) < _ARRAYS:  # the first ones seen are kept: memory stays flat
-        _arrays[id(contributions)] = (contributions, text)
+    if len(_lines) < _LINES:  # the first ones seen are kept: memory stays flat
+        _lines[id(contribution)] = (contribution, text)
     return text
 
 
@@ -128,13 +132,11 @@ def _why_array(contributions: tuple[Contribution, ...]) -> str:
 def _condition_head(cid: str, name: str) -> str:
     import json
 
-    return json.dumps({"id": cid, "name": name}, ensure_ascii=False)[:-1]
+    return shown(json.dumps({"id": cid, "name": name}, ensure_ascii=False)[:-1])
 
 
-@functools.lru_cache(maxsize=2048)
-def _why_line(because: str, weight: float, answers: tuple[tuple[str, Any], ...]) -> str:
+@functools.lru_cache(maxsize=16)
+def _text(value: str) -> str:
     import json
 
-    return json.dumps(
-        {"because": because, "weight": weight, "answers": dict(answers)}, ensure_ascii=False
-    )
+    return shown(json.dumps(value, ensure_ascii=False))

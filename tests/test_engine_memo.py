@@ -1,0 +1,115 @@
+"""What the engine keeps between results (findings, gates and explanations per set of
+answers a condition reads) never changes a result: a ranking from a warm engine equals
+one worked out from the knowledge alone, finding by finding."""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from backcheck import engine
+from backcheck.knowledge.rules import evaluate, matched_answers, questions_in
+from backcheck.result import Contribution
+from tests.test_properties import KNOWLEDGE, SETTINGS, answer_sets
+
+
+def _reference(answers: dict[str, Any]) -> dict[str, tuple[float, list[Contribution]]]:
+    """Every condition's score and explanation, from its findings one by one."""
+    out = {}
+    age = answers.get("age")
+    for condition in KNOWLEDGE.conditions.values():
+        gate = next((g for g in condition.prior_given if evaluate(g.when, answers)), None)
+        prior = gate.prior if gate else condition.prior
+        odds = prior / (1 - prior)
+        if isinstance(age, int):
+            for band in condition.age_odds:
+                if band.applies(age):
+                    odds *= band.factor
+        log_odds = math.log(odds)
+        holding = [
+            f for f in (*condition.findings, *condition.against) if evaluate(f.when, answers)
+        ]
+        for finding in holding:
+            log_odds += finding.weight
+        score = 1 / (1 + math.exp(-log_odds))
+        why = [
+            Contribution(
+                f.because,
+                f.weight,
+                {q: answers[q] for q in questions_in(f.when) if answers.get(q) is not None},
+            )
+            for f in sorted(holding, key=lambda f: -abs(f.weight))
+        ]
+        if gate is not None:
+            shift = round(_logit(gate.prior) - _logit(condition.prior), 2)
+            at = next((i for i, c in enumerate(why) if abs(c.weight) <= abs(shift)), len(why))
+            given = matched_answers(gate.when, answers)
+            why.insert(at, Contribution(gate.because, shift, given))
+        out[condition.id] = (score, why)
+    return out
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1 - p))
+
+
+@SETTINGS
+@given(st.lists(answer_sets, min_size=2, max_size=6))
+def test_a_warm_engine_ranks_as_the_knowledge_alone_does(batch: list[dict[str, Any]]) -> None:
+    for answers in batch:  # each set after the others: what was kept is reused
+        ranking = engine.rank_conditions(KNOWLEDGE, answers)
+        reference = _reference(answers)
+        assert len(ranking) == len(reference)
+        for item in ranking:
+            score, why = reference[item.id]
+            assert math.isclose(item.score, score, rel_tol=1e-9, abs_tol=1e-12)
+            assert list(item.contributions) == why, item.id
+
+
+@SETTINGS
+@given(answer_sets, answer_sets)
+def test_what_was_kept_from_other_answers_changes_nothing(
+    first: dict[str, Any], second: dict[str, Any]
+) -> None:
+    engine.rank_conditions(KNOWLEDGE, first)
+    warm = engine.rank_conditions(KNOWLEDGE, second)
+    engine._last_index = None  # a new index keeps nothing
+    cold = engine.rank_conditions(KNOWLEDGE, second)
+    assert warm == cold
+    assert [c.score for c in warm] == [c.score for c in cold]  # to the last bit
+
+
+def test_what_is_kept_stays_bounded_however_varied_the_answers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Memory stays flat over a long batch: each cache stops growing at its limit."""
+    from backcheck.output import jsonout
+
+    monkeypatch.setattr(engine, "_KNOWN_MAX", 8)
+    monkeypatch.setattr(engine, "_CONTRIBUTIONS_MAX", 16)
+    monkeypatch.setattr(jsonout, "_LINES", 32)
+    monkeypatch.setattr(jsonout, "_lines", {})
+    engine._last_index = None
+    pick = random.Random(7)
+    for _ in range(300):
+        answers: dict[str, Any] = {}
+        for question in KNOWLEDGE.questions.values():
+            if question.type == "integer":
+                answers[question.id] = pick.randint(question.min or 0, question.max or 99)
+            elif question.type == "yes_no":
+                answers[question.id] = pick.choice(["yes", "no"])
+            elif question.type == "single":
+                answers[question.id] = pick.choice(question.option_ids)
+            else:
+                answers[question.id] = tuple(o for o in question.option_ids if pick.random() < 0.3)
+        jsonout.to_json_line(engine.assess(KNOWLEDGE, answers, with_advice=False))
+    plans = engine._index_of(KNOWLEDGE).conditions
+    assert max(len(p.known) for p in plans) == 8
+    assert max(len(p.contributions) for p in plans) == 16
+    assert len(jsonout._lines) == 32
+    engine._last_index = None  # the next test starts with the usual limits
