@@ -9,6 +9,8 @@ answers strongly support, are then moved to the front (see ``_pointed_first``).
 from __future__ import annotations
 
 import math
+import operator
+from collections.abc import Callable
 from typing import NamedTuple
 
 from backcheck.knowledge.model import (
@@ -229,37 +231,52 @@ def rank_conditions(knowledge: Knowledge, answers: Answers) -> tuple[ConditionSc
     Naive-Bayes log-odds per condition: the prior odds (shifted by age), plus the weight of
     every finding that holds. Which findings hold, the prior gate and the explanation
     depend only on the answers to the questions the condition reads, so they are worked
-    out once for each such set of answers and kept (see ``_Plan.known``); the findings are
+    out once for each such set of answers and kept (see ``_Plan.known``), with the
+    condition's place in the ranking for each prior the age gives; the findings are
     looked up from the answers given (see _Index), so that work grows with the findings
     that fire, not with all the findings there are.
     """
     index = _index_of(knowledge)
     get = answers.get
+    given = tuple(map(get, index.questions))  # each condition's key is picked from these
     hits: list[list[int]] | None = None  # every condition's findings, when first needed
+    misses = 0
     age = get("age")
     scored = []
     for plan in index.conditions:
-        key = tuple(map(get, plan.reads))
+        key = plan.key_of(given)
         known = plan.known.get(key)
         if known is None:
-            if hits is None:
+            if hits is None and misses > 3:  # many to work out: look findings up at once
                 hits = _hits(index, answers)
-            known = _work_out(plan, hits[plan.ci], answers)
+            misses += 1
+            fired = hits[plan.ci] if hits is not None else _holding(plan, answers)
+            known = _work_out(plan, fired, answers)
             if len(plan.known) < _KNOWN_MAX:  # the first ones seen are kept: memory stays flat
                 plan.known[key] = known
-        weights, gate, contributions = known
-        log_odds = _prior_log_odds(plan, gate, age)
-        for weight in weights:  # in the knowledge's order, as a reader adds them up
-            log_odds += weight
-        score = _sigmoid(log_odds)
-        condition = plan.condition
-        item = ConditionScore(
-            condition.id, condition.name, score, contributions, condition.self_help
-        )
-        scored.append((-round(score, 12), plan.minus_prior, condition.id, item))
+        weights, gate, contributions, by_prior = known
+        prior_log_odds = _prior_log_odds(plan, gate, age)
+        entry = by_prior.get(prior_log_odds)
+        if entry is None:
+            log_odds = prior_log_odds
+            for weight in weights:  # in the knowledge's order, as a reader adds them up
+                log_odds += weight
+            score = _sigmoid(log_odds)
+            condition = plan.condition
+            item = ConditionScore(
+                condition.id, condition.name, score, contributions, condition.self_help
+            )
+            entry = ((-round(score, 12), plan.minus_prior, condition.id), item)
+            if len(by_prior) < _PRIORS_MAX:
+                by_prior[prior_log_odds] = entry
+        scored.append(entry)
     # Scores equal to 12 places are a tie (sums in another order differ in the last bit).
-    scored.sort(key=lambda row: row[:3])
-    return tuple(row[3] for row in scored)
+    scored.sort(key=_first)
+    return tuple(item for _, item in scored)
+
+
+def _first(row: tuple[tuple[float, float, str], ConditionScore]) -> tuple[float, float, str]:
+    return row[0]
 
 
 # One condition's score, the gate that set its prior (if any), that prior, and the
@@ -302,6 +319,11 @@ def _hits(index: _Index, answers: Answers) -> list[list[int]]:
     return hits
 
 
+def _holding(plan: _Plan, answers: Answers) -> list[int]:
+    """One condition's findings that hold, in the knowledge's order."""
+    return [fi for fi, check in enumerate(plan.checks) if check(answers) is True]
+
+
 def _fired(hits: list[int]) -> list[int]:
     """The findings that hold, each once, in the knowledge's order."""
     return sorted(set(hits)) if len(hits) > 1 else hits
@@ -321,9 +343,9 @@ def _work_out(plan: _Plan, hits: list[int], answers: Answers) -> _Known:
     gate = _gate(plan, answers)
     weights = tuple(plan.weights[fi] for fi in fired)
     if not fired and gate is None:
-        return weights, None, ()
+        return weights, None, (), {}
     prior = gate.prior if gate else plan.condition.prior
-    return weights, gate, _explained(plan, gate, prior, fired, answers)
+    return weights, gate, _explained(plan, gate, prior, fired, answers), {}
 
 
 def _prior_log_odds(plan: _Plan, gate: PriorGate | None, age: Answer | None) -> float:
@@ -405,16 +427,26 @@ class _Plan(NamedTuple):
     rows: tuple[tuple[str | None, tuple[str, ...], float, str], ...]
     weights: tuple[float, ...]
     order: tuple[int, ...]  # each finding's place in an explanation (largest weight first)
-    reads: tuple[str, ...]  # every question its findings and gates read
-    # the answers to ``reads`` -> what its findings and gates make of them
-    known: dict[tuple[Answer | None, ...], _Known]
+    checks: tuple[Check, ...]  # every finding's test, compiled
+    # the answers to every question its findings and gates read, from the answers to
+    # ``_Index.questions``
+    key_of: Callable[[tuple[Answer | None, ...]], object]
+    # those answers -> what its findings and gates make of them
+    known: dict[object, _Known]
     # (a finding, the answers to what it reads) -> its contribution to an explanation
     contributions: dict[tuple[int | Answer | None, ...], Contribution]
 
 
 # The weights of a condition's findings that hold (in the knowledge's order), the gate
-# that set its prior, and the explanation.
-_Known = tuple[tuple[float, ...], PriorGate | None, tuple[Contribution, ...]]
+# that set its prior, the explanation, and the condition's ranking entry by the prior
+# log-odds (which the age shifts), ready for the next result with the same.
+_Known = tuple[
+    tuple[float, ...],
+    PriorGate | None,
+    tuple[Contribution, ...],
+    dict[float, tuple[tuple[float, float, str], ConditionScore]],
+]
+_PRIORS_MAX = 16  # prior log-odds kept per set of answers (one per age band, and gates)
 # Sets of answers kept per condition (see ``_Plan.known``); memory stays flat.
 _KNOWN_MAX = 512
 
@@ -428,6 +460,7 @@ class _Index(NamedTuple):
     # findings that need the full test (ranges, all/any/not), compiled
     others: tuple[tuple[int, int, Check], ...]
     signs: tuple[tuple[WarningSign, Check], ...]  # every warning sign with its test compiled
+    questions: tuple[str, ...]  # every question a condition reads
     ages: int  # log_odds_by_age covers the ages below this
 
 
@@ -442,6 +475,7 @@ def _index_of(knowledge: Knowledge) -> _Index:
     age = knowledge.questions.get("age")
     ages = age.max + 1 if age and age.max is not None and 0 <= age.max <= 200 else 0
     plans = []
+    read_by: dict[str, int] = {}  # question -> its place in _Index.questions
     by_answer: dict[tuple[str, str], list[tuple[int, int]]] = {}
     others = []
     for ci, condition in enumerate(knowledge.conditions.values()):
@@ -463,6 +497,7 @@ def _index_of(knowledge: Knowledge) -> _Index:
         prior = condition.prior
         read = [q for row in rows for q in row[1]]
         read += [q for g in condition.prior_given for q in questions_in(g.when)]
+        places = [read_by.setdefault(q, len(read_by)) for q in dict.fromkeys(read)]
         plans.append(
             _Plan(
                 ci,
@@ -474,7 +509,8 @@ def _index_of(knowledge: Knowledge) -> _Index:
                 tuple(rows),
                 tuple(row[2] for row in rows),
                 tuple(order),
-                tuple(dict.fromkeys(read)),
+                tuple(compile_when(f.when) for f in (*condition.findings, *condition.against)),
+                _picker(places),
                 {},
                 {},
             )
@@ -484,10 +520,22 @@ def _index_of(knowledge: Knowledge) -> _Index:
         {k: tuple(v) for k, v in by_answer.items()},
         tuple(others),
         tuple((sign, compile_when(sign.when)) for sign in knowledge.warning_signs.values()),
+        tuple(read_by),
         ages,
     )
     _last_index = (knowledge, index)
     return index
+
+
+def _picker(places: list[int]) -> Callable[[tuple[Answer | None, ...]], object]:
+    """A function picking ``places`` out of a tuple (as a tuple when there are several)."""
+    if not places:
+        return _nothing
+    return operator.itemgetter(*places)
+
+
+def _nothing(given: tuple[Answer | None, ...]) -> object:
+    return ()
 
 
 def _logit(p: float) -> float:

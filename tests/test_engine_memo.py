@@ -94,6 +94,8 @@ def test_what_is_kept_stays_bounded_however_varied_the_answers(
     monkeypatch.setattr(engine, "_CONTRIBUTIONS_MAX", 16)
     monkeypatch.setattr(jsonout, "_LINES", 32)
     monkeypatch.setattr(jsonout, "_lines", {})
+    monkeypatch.setattr(jsonout, "_CONDITIONS", 64)
+    monkeypatch.setattr(jsonout, "_conditions", {})
     engine._last_index = None
     pick = random.Random(7)
     for _ in range(300):
@@ -112,4 +114,5 @@ def test_what_is_kept_stays_bounded_however_varied_the_answers(
     assert max(len(p.known) for p in plans) == 8
     assert max(len(p.contributions) for p in plans) == 16
     assert len(jsonout._lines) == 32
+    assert len(jsonout._conditions) <= 64
     engine._last_index = None  # the next test starts with the usual limits

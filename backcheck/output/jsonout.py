@@ -99,10 +99,22 @@ def shown(text: str) -> str:
 
 
 def _condition_line(item: ConditionScore) -> str:
+    known = _conditions.get(id(item))
+    if known is not None and known[0] is item:
+        return known[1]
     head = _condition_head(item.id, item.name)
     score = round(item.score, 4)
     why = ", ".join(map(_why_line, item.contributions))
-    return f'{head}, "score": {score!r}, "strength": "{strength_of(item.score)}", "why": [{why}]}}'
+    text = f'{head}, "score": {score!r}, "strength": "{strength_of(item.score)}", "why": [{why}]}}'
+    if len(_conditions) < _CONDITIONS:
+        _conditions[id(item)] = (item, text)
+    return text
+
+
+# The same by the identity of a condition's place in a ranking, which the engine shares
+# between results with the same score and explanation.
+_conditions: dict[int, tuple[ConditionScore, str]] = {}
+_CONDITIONS = 8192
 
 
 # The JSON of a contribution by its identity: the engine hands out the same object for the
