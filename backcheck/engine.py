@@ -27,6 +27,7 @@ from backcheck.knowledge.rules import (
     Answers,
     Check,
     Match,
+    Truth,
     compile_when,
     evaluate,
     matched_answers,
@@ -54,15 +55,8 @@ def assess(
     ``with_advice=False`` leaves out what a JSON line never shows: the safety net
     (``safety_net`` is None) and the answers in words (``answered`` is empty).
     """
-    fired: list[WarningSign] = []
-    possible: list[WarningSign] = []
     tested = _with_history(knowledge, answers)
-    for sign, check in _index_of(knowledge).signs:
-        truth = check(tested)
-        if truth is True:
-            fired.append(sign)
-        elif truth is None:
-            possible.append(sign)
+    fired, possible = _signs(_index_of(knowledge), tested)
     if possible:  # a sign that waits only on questions that do not apply is ruled out
         settled = {**tested, **_not_applicable(knowledge, answers)}
         possible = [s for s in possible if evaluate(s.when, settled) is not False]
@@ -130,6 +124,34 @@ def assess(
     from backcheck.advice import pick_advice  # here: a JSON line never needs it
 
     return result._replace(safety_net=pick_advice(knowledge, result))
+
+
+def _signs(index: _Index, tested: Answers) -> tuple[list[WarningSign], list[WarningSign]]:
+    """The warning signs that hold and those that may (an answer is missing), in the
+    knowledge's order. What a group of signs makes of the answers it reads is kept."""
+    given = tuple(map(tested.get, index.sign_questions))
+    outcomes: list[tuple[int, WarningSign, Truth]] = []
+    for key_of, checks, known in index.sign_groups:
+        key = key_of(given)
+        outcome = known.get(key) if known is not None else None
+        if outcome is None:
+            outcome = tuple(
+                (place, sign, truth)
+                for place, sign, check in checks
+                if (truth := check(tested)) is not False
+            )
+            if known is not None and len(known) < _KNOWN_MAX:
+                known[key] = outcome
+        outcomes += outcome
+    if len(index.sign_groups) > 1:
+        outcomes.sort(key=_place)
+    fired = [sign for _, sign, truth in outcomes if truth is True]
+    possible = [sign for _, sign, truth in outcomes if truth is None]
+    return fired, possible
+
+
+def _place(outcome: tuple[int, WarningSign, Truth]) -> int:
+    return outcome[0]
 
 
 def _not_applicable(knowledge: Knowledge, answers: Answers) -> dict[str, Answer]:
@@ -461,6 +483,18 @@ class _Index(NamedTuple):
     others: tuple[tuple[int, int, Check], ...]
     signs: tuple[tuple[WarningSign, Check], ...]  # every warning sign with its test compiled
     questions: tuple[str, ...]  # every question a condition reads
+    sign_questions: tuple[str, ...]  # every question (and history fact) a sign reads
+    # the signs that read no whole number, and those that do: each group with its key
+    # (picked from the answers to sign_questions), its signs in place, and what it made of
+    # the answers (None: not kept, as ages vary too much)
+    sign_groups: tuple[
+        tuple[
+            Callable[[tuple[Answer | None, ...]], object],
+            tuple[tuple[int, WarningSign, Check], ...],
+            dict[object, tuple[tuple[int, WarningSign, Truth], ...]] | None,
+        ],
+        ...,
+    ]
     ages: int  # log_odds_by_age covers the ages below this
 
 
@@ -474,6 +508,7 @@ def _index_of(knowledge: Knowledge) -> _Index:
         return _last_index[1]
     age = knowledge.questions.get("age")
     ages = age.max + 1 if age and age.max is not None and 0 <= age.max <= 200 else 0
+    integers = {q.id for q in knowledge.questions.values() if q.type == QuestionType.INTEGER}
     plans = []
     read_by: dict[str, int] = {}  # question -> its place in _Index.questions
     by_answer: dict[tuple[str, str], list[tuple[int, int]]] = {}
@@ -515,12 +550,37 @@ def _index_of(knowledge: Knowledge) -> _Index:
                 {},
             )
         )
+    signs = tuple((sign, compile_when(sign.when)) for sign in knowledge.warning_signs.values())
+    sign_at: dict[str, int] = {}
+    numbers = integers | {
+        f.id for f in knowledge.history_facts.values() if f.type == QuestionType.INTEGER
+    }
+    grouped: dict[bool, list[tuple[int, WarningSign, Check]]] = {False: [], True: []}
+    picked: dict[bool, list[int]] = {False: [], True: []}
+    for place, (sign, check) in enumerate(signs):
+        asks = tuple(dict.fromkeys(questions_in(sign.when)))
+        by_number = bool(numbers.intersection(asks))
+        grouped[by_number].append((place, sign, check))
+        picked[by_number] += [sign_at.setdefault(q, len(sign_at)) for q in asks]
+    groups: list[
+        tuple[
+            Callable[[tuple[Answer | None, ...]], object],
+            tuple[tuple[int, WarningSign, Check], ...],
+            dict[object, tuple[tuple[int, WarningSign, Truth], ...]] | None,
+        ]
+    ] = [
+        (_picker(list(dict.fromkeys(picked[n]))), tuple(grouped[n]), None if n else {})
+        for n in (False, True)
+        if grouped[n]
+    ]
     index = _Index(
         tuple(plans),
         {k: tuple(v) for k, v in by_answer.items()},
         tuple(others),
-        tuple((sign, compile_when(sign.when)) for sign in knowledge.warning_signs.values()),
+        signs,
         tuple(read_by),
+        tuple(sign_at),
+        tuple(groups),
         ages,
     )
     _last_index = (knowledge, index)

@@ -76,12 +76,24 @@ def test_a_warm_engine_ranks_as_the_knowledge_alone_does(batch: list[dict[str, A
 def test_what_was_kept_from_other_answers_changes_nothing(
     first: dict[str, Any], second: dict[str, Any]
 ) -> None:
-    engine.rank_conditions(KNOWLEDGE, first)
-    warm = engine.rank_conditions(KNOWLEDGE, second)
+    engine.assess(KNOWLEDGE, first)
+    warm = engine.assess(KNOWLEDGE, second)
     engine._last_index = None  # a new index keeps nothing
-    cold = engine.rank_conditions(KNOWLEDGE, second)
-    assert warm == cold
-    assert [c.score for c in warm] == [c.score for c in cold]  # to the last bit
+    cold = engine.assess(KNOWLEDGE, second)
+    assert warm == cold  # verdict, reasons, signs not ruled out, ranking, safety net
+    assert [c.score for c in warm.conditions] == [c.score for c in cold.conditions]
+
+
+@SETTINGS
+@given(answer_sets)
+def test_warning_signs_from_a_warm_engine_are_those_the_knowledge_gives(
+    answers: dict[str, Any],
+) -> None:
+    tested = engine._with_history(KNOWLEDGE, answers)
+    fired, possible = engine._signs(engine._index_of(KNOWLEDGE), tested)
+    signs = KNOWLEDGE.warning_signs.values()
+    assert fired == [s for s in signs if evaluate(s.when, tested) is True]
+    assert possible == [s for s in signs if evaluate(s.when, tested) is None]
 
 
 def test_what_is_kept_stays_bounded_however_varied_the_answers(
