@@ -80,6 +80,21 @@ FLOOR_RULES_V2: list[tuple[str, dict[str, Any], Verdict]] = [
 ]
 
 
+@pytest.mark.parametrize(
+    ("sign", "overrides", "level"),
+    [
+        ("cancer_with_nerve_signs", {"history": ("cancer",), "spread": "groin_or_front_thigh"}, E),
+        ("spreading", {"spread": "groin_or_front_thigh"}, S),
+    ],
+)
+def test_the_v2_spread_to_the_groin_counts_wherever_the_floor_says_spreads(
+    knowledge: Knowledge, sign: str, overrides: dict[str, Any], level: Verdict
+) -> None:
+    result = assess(knowledge, full_answers(**overrides))
+    assert sign in {r.id for r in result.reasons if r.kind == "warning_sign"}
+    assert result.verdict.rank >= level.rank
+
+
 @pytest.mark.parametrize(("sign", "overrides", "level"), FLOOR_RULES_V2)
 def test_each_v2_floor_rule_sets_at_least_its_level(
     knowledge: Knowledge, sign: str, overrides: dict[str, Any], level: Verdict
