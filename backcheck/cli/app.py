@@ -322,6 +322,37 @@ app.command()(handle_errors(schema))
 app.command()(handle_errors(template))
 
 
+def app_for(args: list[str]) -> typer.Typer:
+    """The app with only the command that ``args`` name, when they plainly name one (after
+    ``--knowledge FILE`` at most): typer then builds the parameters of that command alone,
+    as the others would only cost start-up. typer still parses every argument. Anything
+    else (--help, --version, a mistyped name) gets the whole app, so help lists every
+    command and a typo gets its "did you mean"."""
+    import copy
+
+    at = 0
+    if args[:1] == ["--knowledge"]:
+        at = 2
+    elif args[:1] and args[0].startswith("--knowledge="):
+        at = 1
+    name = args[at] if at < len(args) else "-"
+    commands = [c for c in app.registered_commands if _name_of(c) == name]
+    groups = [g for g in app.registered_groups if g.name == name]
+    if not commands and not groups:
+        return app
+    lean = copy.copy(app)
+    lean.registered_commands = commands
+    lean.registered_groups = groups
+    return lean
+
+
+def _name_of(command: Any) -> str:
+    """A registered command's name, as typer gives it."""
+    if command.name:
+        return str(command.name)
+    return str(command.callback.__name__).lower().replace("_", "-")
+
+
 def main() -> None:
     """Console-script entry point: the standard streams guarded (see cli/streams), then the
     app; a closed reader keeps the exit status, output that cannot be written exits 1."""
@@ -330,7 +361,7 @@ def main() -> None:
     guarded = streams.guard()
     status: int | str | None
     try:
-        app()
+        app_for(sys.argv[1:])()
         status = ExitStatus.OK
     except SystemExit as exc:
         status = exc.code
