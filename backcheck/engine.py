@@ -264,6 +264,7 @@ def rank_conditions(knowledge: Knowledge, answers: Answers) -> tuple[ConditionSc
     hits: list[list[int]] | None = None  # every condition's findings, when first needed
     misses = 0
     age = get("age")
+    by_age = isinstance(age, int) and 0 <= age < index.ages
     scored = []
     for plan in index.conditions:
         key = plan.key_of(given)
@@ -277,7 +278,11 @@ def rank_conditions(knowledge: Knowledge, answers: Answers) -> tuple[ConditionSc
             if len(plan.known) < _KNOWN_MAX:  # the first ones seen are kept: memory stays flat
                 plan.known[key] = known
         weights, gate, contributions, by_prior = known
-        prior_log_odds = _prior_log_odds(plan, gate, age)
+        prior_log_odds = None
+        if gate is None and by_age:  # the usual case, inline
+            prior_log_odds = plan.log_odds_by_age[age]  # type: ignore[index]  # by_age: an int
+        if prior_log_odds is None:
+            prior_log_odds = _prior_log_odds(plan, gate, age)
         entry = by_prior.get(prior_log_odds)
         if entry is None:
             log_odds = prior_log_odds
