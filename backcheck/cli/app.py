@@ -170,7 +170,14 @@ app.add_typer(history_app, name="history")
 def run(
     ctx: typer.Context,
     files: list[str] = typer.Argument(
-        ..., metavar="FILE...", help="Answer files (YAML or JSON); - reads stdin."
+        None, metavar="FILE...", help="Answer files (YAML or JSON); - reads stdin."
+    ),
+    files_from: str | None = typer.Option(
+        None,
+        "--files-from",
+        metavar="LIST",
+        help="Also read the answer files named in LIST, one a line (- reads stdin): for "
+        "batches too long for the command line, in less memory.",
     ),
     output: Format = typer.Option(
         Format.RICH,
@@ -202,6 +209,13 @@ def run(
     from backcheck.files import open_private
     from backcheck.pipeline import run_files
 
+    if files_from is not None:
+        from backcheck.filelist import read_file_list
+
+        listed = read_file_list(files_from)
+        files = [*files, *listed] if files else listed  # type: ignore[assignment]  # a Sequence
+    if not files:
+        raise InputError("backcheck run: missing argument 'FILE...' (see backcheck run --help)")
     if output == Format.HTML and len(files) > 1:
         raise InputError(f"-f html: {len(files)} files given; the report is for one file")
     if report is None:

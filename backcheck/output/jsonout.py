@@ -114,7 +114,7 @@ def _condition_line(item: ConditionScore) -> str:
 # The same by the identity of a condition's place in a ranking, which the engine shares
 # between results with the same score and explanation.
 _conditions: dict[int, tuple[ConditionScore, str]] = {}
-_CONDITIONS = 8192
+_CONDITIONS = 2048
 
 
 # The JSON of a contribution by its identity: the engine hands out the same object for the
@@ -122,7 +122,7 @@ _CONDITIONS = 8192
 # entry holds its object, so no other can take its id while it is kept; at most _LINES
 # are kept, so memory stays flat.
 _lines: dict[int, tuple[Contribution, str]] = {}
-_LINES = 8192
+_LINES = 4096
 
 
 def _why_line(contribution: Contribution) -> str:

@@ -1,0 +1,91 @@
+"""A long list of answer-file names, read from a file and held compactly.
+
+``backcheck run --files-from LIST`` reads one name a line (``-``: standard input). The
+names stay in one block of bytes with their offsets, about 16 bytes a name, instead of
+one Python string each: a batch of 50,000 files then starts in the memory of a batch of
+1,000 (names given as arguments are kept by Python itself several times over).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from array import array
+from collections.abc import Iterator, Sequence
+from typing import overload
+
+from backcheck.errors import InputError
+
+MAX_LIST_BYTES = 256 * 1024 * 1024  # about ten million names
+
+
+class FileList(Sequence[str]):
+    """File names, one a line in ``data`` (without the line breaks)."""
+
+    def __init__(self, data: bytes) -> None:
+        """``data``: the names, each ended by a newline (a last one may lack it); blank
+        lines are skipped and a carriage return before the newline is dropped."""
+        self._data = data
+        self._starts = array("Q")
+        self._ends = array("Q")
+        at = 0
+        size = len(data)
+        while at < size:
+            end = data.find(b"\n", at)
+            if end < 0:
+                end = size
+            stop = end - 1 if end > at and data[end - 1] == 0x0D else end
+            if stop > at:
+                self._starts.append(at)
+                self._ends.append(stop)
+            at = end + 1
+
+    def __len__(self) -> int:
+        """How many names."""
+        return len(self._starts)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        """A name (as the command line would give it), or a list of them."""
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return os.fsdecode(self._data[self._starts[index] : self._ends[index]])
+
+    def __iter__(self) -> Iterator[str]:
+        """Every name, in order."""
+        for i in range(len(self)):
+            yield self[i]
+
+
+def read_file_list(path: str) -> FileList:
+    """The names in the list file at ``path`` (``-``: standard input); InputError if it
+    cannot be read or holds no name."""
+    label = "<stdin>" if path == "-" else path
+    try:
+        if path == "-":
+            if sys.stdin is None:
+                raise InputError("--files-from -: standard input is closed")
+            data = sys.stdin.buffer.read(MAX_LIST_BYTES + 1)
+        else:
+            with open(path, "rb") as handle:
+                data = handle.read(MAX_LIST_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError(f"--files-from {label}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"--files-from {label}: is a directory, not a list of files") from None
+    except OSError as exc:
+        raise InputError(f"--files-from {label}: cannot be read ({exc.strerror or exc})") from None
+    if len(data) > MAX_LIST_BYTES:
+        limit = MAX_LIST_BYTES >> 20
+        raise InputError(f"--files-from {label}: larger than the {limit} MiB allowed")
+    if b"\x00" in data:
+        raise InputError(f"--files-from {label}: is binary; expected one file name a line")
+    names = FileList(data)
+    if not names:
+        raise InputError(f"--files-from {label}: holds no file name; expected one a line")
+    return names
