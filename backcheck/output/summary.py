@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TextIO
+import io
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from backcheck.knowledge.model import Verdict
 from backcheck.output.style import (
@@ -11,6 +12,7 @@ from backcheck.output.style import (
     bullet_text,
     bullets,
     framed,
+    is_plain,
     literal,
     make_plain,
     visible,
@@ -41,6 +43,65 @@ def console_for(sink: TextIO | None = None, *, plain: bool = False) -> Console:
         file=stream, highlight=False, emoji=False, color_system=None if plain else "auto"
     )
     return make_plain(console) if plain else console
+
+
+class ConsoleSettings(NamedTuple):
+    """What decides how a console draws: enough to draw the same text in another process."""
+
+    width: int
+    height: int
+    color_system: str | None
+    terminal: bool
+    plain: bool
+    no_color: bool
+    encoding: str
+
+
+def settings_of(console: Console) -> ConsoleSettings:
+    """How ``console`` draws now (its size as it is now: a later resize is not followed)."""
+    width, height = console.size
+    return ConsoleSettings(
+        width=width,
+        height=height,
+        color_system=console.color_system,
+        terminal=console.is_terminal,
+        plain=is_plain(console),
+        no_color=console.no_color,
+        encoding=console.encoding,
+    )
+
+
+class _Capture(io.StringIO):
+    """Text kept in memory, with the encoding of the stream it stands for (rich draws
+    frames in ASCII for a stream that cannot show the box characters)."""
+
+    def __init__(self, encoding: str) -> None:
+        super().__init__()
+        self._encoding = encoding
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]  # StringIO's is None
+        """The encoding of the stream the text is for."""
+        return self._encoding
+
+
+def capture_console(settings: ConsoleSettings) -> Console:
+    """A console drawing exactly as one with ``settings`` does, into ``console.file``, a
+    StringIO (to read with getvalue)."""
+    from rich.console import Console
+
+    console = Console(
+        file=_Capture(settings.encoding),
+        width=settings.width,
+        height=settings.height,
+        color_system=settings.color_system,  # type: ignore[arg-type]  # a name rich gave
+        force_terminal=settings.terminal,
+        no_color=settings.no_color,
+        legacy_windows=False,
+        highlight=False,
+        emoji=False,
+    )
+    return make_plain(console) if settings.plain else console
 
 
 class LineEnds:
