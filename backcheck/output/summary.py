@@ -55,6 +55,7 @@ class ConsoleSettings(NamedTuple):
     plain: bool
     no_color: bool
     encoding: str
+    line_ends: bool  # the spaces before each newline are dropped (a file, a pipe)
 
 
 def settings_of(console: Console) -> ConsoleSettings:
@@ -68,6 +69,24 @@ def settings_of(console: Console) -> ConsoleSettings:
         plain=is_plain(console),
         no_color=console.no_color,
         encoding=console.encoding,
+        line_ends=_drops_line_end_spaces(console),
+    )
+
+
+def _drops_line_end_spaces(console: Console) -> bool:
+    return isinstance(console.file, (LineEnds, _Capture)) and console.file.line_ends
+
+
+def draws_plain_text(console: Console) -> bool:
+    """Whether ``console`` draws text alone (no colour, frame or bold) into a stream that
+    drops the spaces before newlines, and writes it straight away: such a console prints
+    the same as writing the text, already wrapped, to ``console.file``."""
+    return (
+        console.color_system is None
+        and is_plain(console)
+        and not console.record
+        and getattr(console, "_buffer_index", 0) == 0  # not inside `with console:`
+        and _drops_line_end_spaces(console)
     )
 
 
@@ -75,9 +94,10 @@ class _Capture(io.StringIO):
     """Text kept in memory, with the encoding of the stream it stands for (rich draws
     frames in ASCII for a stream that cannot show the box characters)."""
 
-    def __init__(self, encoding: str) -> None:
+    def __init__(self, encoding: str, *, line_ends: bool) -> None:
         super().__init__()
         self._encoding = encoding
+        self.line_ends = line_ends  # the text is for a stream that drops line-end spaces
 
     @property
     def encoding(self) -> str:  # type: ignore[override]  # StringIO's is None
@@ -91,7 +111,7 @@ def capture_console(settings: ConsoleSettings) -> Console:
     from rich.console import Console
 
     console = Console(
-        file=_Capture(settings.encoding),
+        file=_Capture(settings.encoding, line_ends=settings.line_ends),
         width=settings.width,
         height=settings.height,
         color_system=settings.color_system,  # type: ignore[arg-type]  # a name rich gave
@@ -110,6 +130,7 @@ class LineEnds:
     def __init__(self, stream: TextIO) -> None:
         """Write to ``stream``."""
         self.stream = stream
+        self.line_ends = True  # spaces before a newline are dropped
         self.spaces = ""  # spaces at the end of the text so far: kept until we know more
 
     def write(self, text: str) -> int:
