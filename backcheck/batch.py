@@ -86,16 +86,12 @@ def text_results(
     fmt: Format,
     today: dt.date,
     *,
-    console: Console | None = None,
+    settings: ConsoleSettings | None = None,
     details: bool = False,
 ) -> Generator[TextOutcome, None, None]:
-    """Each file's report as text (for the default format, drawn as ``console`` would draw
-    it), in the order of ``paths``; parallel where fork is available and worth it."""
-    settings = None
-    if console is not None:
-        from backcheck.output.summary import settings_of
-
-        settings = settings_of(console)
+    """Each file's report as text (for the default format, drawn as a console with
+    ``settings`` draws it), in the order of ``paths``; parallel where fork is available and
+    worth it."""
     job = TextJob(knowledge, fmt, today, settings, details=details, many=len(paths) > 1)
     yield from ordered_results(job, paths)
 

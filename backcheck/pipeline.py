@@ -195,12 +195,21 @@ def _run_batch(
     import contextlib
 
     from backcheck.batch import text_results
-    from backcheck.output.style import heading
 
     failures = 0
     worst: Verdict | None = None
     out = sink if console is None else console.file  # console.file: spaces before newlines go
-    results = text_results(knowledge, files, fmt, today, console=console, details=details)
+    separator = "\n---\n\n" if fmt == Format.MARKDOWN else ""
+    settings = None
+    if console is not None:  # drawn in the workers as ``console`` draws now
+        from backcheck.output.style import heading
+        from backcheck.output.summary import capture_console, settings_of
+
+        settings = settings_of(console)
+        drawn = capture_console(settings)
+        heading(drawn)  # the rule between files, drawn once
+        separator = drawn.file.getvalue()  # type: ignore[attr-defined]  # a StringIO
+    results = text_results(knowledge, files, fmt, today, settings=settings, details=details)
     # Closed on the way out, even on Ctrl-C, so that no worker is left behind.
     with contextlib.closing(results):
         for index, (text, errors, verdict) in enumerate(results):
@@ -212,10 +221,7 @@ def _run_batch(
             if worst is None or verdict.rank > worst.rank:
                 worst = verdict
             if index:
-                if console is not None:
-                    heading(console)
-                elif fmt == Format.MARKDOWN:
-                    out.write("\n---\n\n")
+                out.write(separator)
             out.write(text)
             sink.flush()
     return failures, worst
