@@ -145,12 +145,14 @@ def text_throughput(args: argparse.Namespace, folder: Path, names: list[str]) ->
     timed_run(command, names[:200], folder, out_file, None, "markdown")  # warm the caches
     print(f"\nother formats, {size} files to a file, 2 CPUs, median (min-max) of {args.rounds}")
     print("rounds (target 1,500 files/s)")
-    rates: dict[str, list[float]] = {"markdown": [], "rich": []}
-    for _ in range(args.rounds):  # both once per round: noise hits them alike
+    # JSON alongside, for scale: the same files read and assessed, with no advice to pick
+    rates: dict[str, list[float]] = {"markdown": [], "rich": [], "json": []}
+    for _ in range(args.rounds):  # every format once per round: noise hits them alike
         for fmt, rate in rates.items():
             rate.append(size / timed_run(command, names[:size], folder, out_file, 2, fmt)[0])
     for fmt, rate in rates.items():
-        print(f"-f {fmt:10} {spread(rate):>22} files/s")
+        note = " (for scale)" if fmt == "json" else ""
+        print(f"-f {fmt:10} {spread(rate):>22} files/s{note}")
 
 
 def stages(folder: Path, names: list[str]) -> None:
