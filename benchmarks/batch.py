@@ -41,7 +41,8 @@ SOURCES = [
     *sorted((ROOT.parent / "shared" / "vignettes-v2").glob("*.yaml")),
     *sorted((ROOT / "tests" / "vignettes-v2").glob("*.yaml")),
 ]
-# Runs the command with its output to a file or a drained pipe; prints seconds, peak KiB.
+# Runs the command with its output to a file or a drained pipe; prints seconds, peak KiB,
+# exit status and the CPU seconds of every process of the run.
 MEASURE = """\
 import resource, subprocess, sys, time
 mode, argv = sys.argv[1], sys.argv[2:]
@@ -55,7 +56,8 @@ else:
     with open(mode, "wb") as sink:
         status = subprocess.run(argv, stdout=sink).returncode
 elapsed = time.perf_counter() - start
-print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, status)
+used = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(elapsed, used.ru_maxrss, status, used.ru_utime + used.ru_stime)
 """
 
 
@@ -145,14 +147,29 @@ def text_throughput(args: argparse.Namespace, folder: Path, names: list[str]) ->
     timed_run(command, names[:200], folder, out_file, None, "markdown")  # warm the caches
     print(f"\nother formats, {size} files to a file, 2 CPUs, median (min-max) of {args.rounds}")
     print("rounds (target 1,500 files/s)")
+    print(f"{'':13} {'files/s':>22} {'CPU µs a file, all processes':>30}")
     # JSON alongside, for scale: the same files read and assessed, with no advice to pick
-    rates: dict[str, list[float]] = {"markdown": [], "rich": [], "json": []}
+    rates: dict[str, tuple[list[float], list[float]]] = {
+        fmt: ([], []) for fmt in ("markdown", "rich", "json")
+    }
     for _ in range(args.rounds):  # every format once per round: noise hits them alike
-        for fmt, rate in rates.items():
-            rate.append(size / timed_run(command, names[:size], folder, out_file, 2, fmt)[0])
-    for fmt, rate in rates.items():
+        for fmt, (rate, cpu) in rates.items():
+            argv = ["taskset", "-c", "0,1", *command, "run", "-f", fmt, *names[:size]]
+            out = subprocess.run(
+                [sys.executable, "-c", MEASURE, out_file, *argv],
+                capture_output=True,
+                text=True,
+                cwd=folder,
+                env={**os.environ, "BACKCHECK_CACHE_DIR": str(folder.parent / "cache")},
+                check=True,
+            ).stdout.split()
+            if int(out[2]) != 0:
+                raise SystemExit(f"backcheck exited with {out[2]}")
+            rate.append(size / float(out[0]))
+            cpu.append(float(out[3]) / size * 1e6)
+    for fmt, (rate, cpu) in rates.items():
         note = " (for scale)" if fmt == "json" else ""
-        print(f"-f {fmt:10} {spread(rate):>22} files/s{note}")
+        print(f"-f {fmt:10} {spread(rate):>22} {spread(cpu):>30}{note}")
 
 
 def stages(folder: Path, names: list[str]) -> None:
