@@ -246,7 +246,15 @@ def test_a_file_gets_the_same_text_as_a_plain_console_draws_without_line_end_spa
     from backcheck.output.summary import console_for, draws_plain_text
 
     monkeypatch.setenv("COLUMNS", str(width))
-    names = ["a.yaml", "[b]odd x_*#|.yaml", "a very long file name " * 6 + ".yaml", ""]
+    names = [
+        "a.yaml",
+        "[b]odd x_*#|.yaml",
+        "a very long file name " * 6 + ".yaml",
+        "",
+        "back\\[/dim]slash\\",
+        "wide 名前の長いファイル" * 4 + ".yaml",
+        "tab\tand\x1bescape.yaml",
+    ]
     for index, path in enumerate(CASES):
         answer_file = load_answer_file(str(path), knowledge)
         result = assess(knowledge, answer_file.answers, answer_file.version)

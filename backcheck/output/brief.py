@@ -124,7 +124,7 @@ def _print_brief(
 ) -> None:
     verdict = result.verdict
     if source:
-        page.line(f"[dim]{literal(source)}[/dim]", overflow="ellipsis", no_wrap=True)
+        page.source(source)
     if verdict == Verdict.EMERGENCY:
         page.verdict(verdict, verdict_line(result), visible(result.emergency_hint))
     else:
@@ -175,6 +175,10 @@ class _RichPage:
     ) -> None:
         """Markup (or with ``markup=False`` text) printed on its own, wrapped to the width."""
         self.console.print(text, markup=markup, overflow=overflow, no_wrap=no_wrap)
+
+    def source(self, source: str) -> None:
+        """The answer file's name, dim, on one line (cut with an ellipsis)."""
+        self.line(f"[dim]{literal(source)}[/dim]", overflow="ellipsis", no_wrap=True)
 
     def verdict(self, verdict: Verdict, first: str, second: str) -> None:
         """The verdict's panel: ``first`` in bold, then ``second``."""
@@ -255,6 +259,15 @@ class _PlainPage:
     ) -> None:
         """As ``_RichPage.line``."""
         self.parts.append(_printed(self.width, text, markup is not False, overflow, no_wrap))
+
+    def source(self, source: str) -> None:
+        """As ``_RichPage.source``: the name as it reads (``literal`` keeps it from being
+        read as markup), cut to the width; a new name for every file, so not kept."""
+        from rich.text import Text
+
+        line = Text(visible(source))
+        line.truncate(self.width, overflow="ellipsis")
+        self.parts.append(line.plain + "\n")
 
     def verdict(self, verdict: Verdict, first: str, second: str) -> None:
         """As ``_RichPage.verdict`` on a plain console: the text without its frame."""

@@ -75,6 +75,7 @@ def visible(text: str) -> str:
     return one_line(text)
 
 
+@functools.lru_cache(maxsize=4096)  # the same texts come back in every summary of a batch
 def literal(text: str) -> str:
     """``text`` to place inside rich markup: shown as it is, never read as markup."""
     from rich.markup import escape
