@@ -195,12 +195,13 @@ def pick_causes(
     for item in order:
         group = net.group_of(item.id)
         key = group.id if group else item.id
-        why = answered_contributions(item, answers)
         if key in where:
             index = where[key]
             old = lines[index]
             merged = old.why + tuple(
-                c for c in why if c.because not in {o.because for o in old.why}
+                c
+                for c in answered_contributions(item, answers)
+                if c.because not in {o.because for o in old.why}
             )
             lines[index] = old._replace(
                 ids=(*old.ids, item.id), why=merged, pointed=old.pointed or item.id in pointed
@@ -214,7 +215,7 @@ def pick_causes(
                 ids=(item.id,),
                 label=group.label if group else item.name,
                 score=item.score,
-                why=why,
+                why=answered_contributions(item, answers),
                 pointed=item.id in pointed,
             )
         )

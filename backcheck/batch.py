@@ -1,19 +1,31 @@
-"""Assess many answer files for JSON output, in order, on every CPU core, in bounded memory."""
+"""Assess many answer files, in order, on every CPU core, in bounded memory.
+
+JSON batches get a JSON line per file; Markdown, FHIR and the default format get each
+file's report rendered in the workers, drawn for the main process's console.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import gc
 import os
 import signal
-from collections.abc import Generator, Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Generator, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from backcheck.errors import KnowledgeError
+from backcheck.errors import InputError, KnowledgeError
 from backcheck.knowledge.model import Knowledge
 from backcheck.pipeline import JsonOutcome, json_line
 
 if TYPE_CHECKING:
     from multiprocessing.pool import Pool
+
+    from rich.console import Console
+
+    from backcheck.knowledge.model import Verdict
+    from backcheck.output.summary import ConsoleSettings
+    from backcheck.pipeline import Format
 
 # Below this many files the worker start-up costs more than it saves.
 PARALLEL_FROM = 200
@@ -23,21 +35,25 @@ WINDOW = 512
 # Files a worker takes at a time: fewer, larger messages between the processes.
 CHUNK = 32
 
-_knowledge: Knowledge | None = None  # set in the parent before forking; inherited by workers
+T = TypeVar("T")
+# What each file becomes: set in the parent before forking; inherited by workers.
+_job: Callable[[str], Any] | None = None
 
 Result = JsonOutcome
 # One file's JSON line or error: the pipeline's, under the name batches have always used.
 assess_to_json = json_line
+# One file's rendered report and verdict, or the lines of its error.
+TextOutcome = tuple[str, tuple[str, ...], "Verdict | None"]
 
 
-def _in_worker(paths: list[str]) -> list[Result]:
+def _in_worker(paths: list[str]) -> list[Any]:
     """One chunk of files: one message each way, not one per file."""
-    if _knowledge is None:  # only json_results starts workers, after setting it
+    if _job is None:  # only ordered_results starts workers, after setting it
         raise KnowledgeError("batch", ["a worker started without the knowledge"])
-    return [assess_to_json(_knowledge, path) for path in paths]
+    return [_job(path) for path in paths]
 
 
-def _start(pool: Pool, window: list[str]) -> Iterator[list[Result]]:
+def _start(pool: Pool, window: list[str]) -> Iterator[list[Any]]:
     chunks = [window[start : start + CHUNK] for start in range(0, len(window), CHUNK)]
     return pool.imap(_in_worker, chunks)
 
@@ -60,18 +76,86 @@ def usable_cpus() -> int:
 
 
 def json_results(knowledge: Knowledge, paths: list[str]) -> Generator[Result, None, None]:
-    """Results in the order of ``paths``; parallel where fork is available and worth it."""
-    global _knowledge
+    """JSON lines in the order of ``paths``; parallel where fork is available and worth it."""
+    yield from ordered_results(functools.partial(assess_to_json, knowledge), paths)
+
+
+def text_results(
+    knowledge: Knowledge,
+    paths: list[str],
+    fmt: Format,
+    today: dt.date,
+    *,
+    settings: ConsoleSettings | None = None,
+    details: bool = False,
+) -> Generator[TextOutcome, None, None]:
+    """Each file's report as text (for the default format, drawn as a console with
+    ``settings`` draws it), in the order of ``paths``; parallel where fork is available and
+    worth it."""
+    job = TextJob(knowledge, fmt, today, settings, details=details, many=len(paths) > 1)
+    yield from ordered_results(job, paths)
+
+
+class TextJob:
+    """One file to its report as text: what a worker does for Markdown, FHIR or rich."""
+
+    def __init__(
+        self,
+        knowledge: Knowledge,
+        fmt: Format,
+        today: dt.date,
+        settings: ConsoleSettings | None,
+        *,
+        details: bool,
+        many: bool,
+    ) -> None:
+        """``settings``: the console to draw for (the default format only)."""
+        self.knowledge = knowledge
+        self.fmt = fmt
+        self.today = today
+        self.settings = settings
+        self.details = details
+        self.many = many
+        self.console: Console | None = None  # made on first use, in the process that draws
+
+    def __call__(self, path: str) -> TextOutcome:
+        """The report of the file at ``path``, or its error."""
+        from backcheck.pipeline import assess_file, render_rich, render_text
+
+        try:
+            answer_file, result = assess_file(self.knowledge, path)
+        except InputError as exc:
+            return "", tuple(exc.lines()), None
+        source = answer_file.source
+        if self.settings is None:
+            return render_text(result, source, self.fmt, self.today), (), result.verdict
+        if self.console is None:
+            from backcheck.output.summary import capture_console
+
+            self.console = capture_console(self.settings)
+        shown = source if self.many or source != "<stdin>" else ""
+        render_rich(self.console, result, shown, details=self.details, today=self.today)
+        out = self.console.file
+        text = out.getvalue()  # type: ignore[attr-defined]  # capture_console's StringIO
+        out.seek(0)
+        out.truncate()
+        return text, (), result.verdict
+
+
+def ordered_results(job: Callable[[str], T], paths: list[str]) -> Generator[T, None, None]:
+    """``job(path)`` for every path, in the order of ``paths``; on a pool of forked workers
+    where fork is available and the batch is large enough to be worth it."""
+    global _job
     workers = min(usable_cpus(), 8)
     if len(paths) < PARALLEL_FROM or workers < 2:
-        yield from (assess_to_json(knowledge, path) for path in paths)
+        yield from (job(path) for path in paths)
         return
     import multiprocessing  # here: a batch of one file never pays for it
 
     if "fork" not in multiprocessing.get_all_start_methods():
-        yield from (assess_to_json(knowledge, path) for path in paths)
+        yield from (job(path) for path in paths)
         return
-    _knowledge = knowledge
+    _job = job
     # The knowledge lives as long as the process: the garbage collector need not walk it
     # again, and the workers then never touch (and so copy) the pages that hold it.
     gc.collect()

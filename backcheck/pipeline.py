@@ -85,23 +85,27 @@ def render_rich(
 
 def write_text(sink: TextIO, result: Result, source: str, fmt: Format, today: dt.date) -> None:
     """One result as a JSON line, a Markdown or HTML report, or a FHIR Bundle line."""
+    sink.write(render_text(result, source, fmt, today))
+    sink.flush()
+
+
+def render_text(result: Result, source: str, fmt: Format, today: dt.date) -> str:
+    """What ``write_text`` writes for one result."""
     if fmt == Format.JSON:
         from backcheck.output.jsonout import to_json_line
 
-        sink.write(to_json_line(result, source) + "\n")
-    elif fmt == Format.HTML:
+        return to_json_line(result, source) + "\n"
+    if fmt == Format.HTML:
         from backcheck.output.html import render_html
 
-        sink.write(render_html(result, source, today))
-    elif fmt == Format.FHIR:
+        return render_html(result, source, today)
+    if fmt == Format.FHIR:
         from backcheck.output.fhir import bundle_line
 
-        sink.write(bundle_line(result, source) + "\n")
-    else:
-        from backcheck.output.markdown import render_markdown
+        return bundle_line(result, source) + "\n"
+    from backcheck.output.markdown import render_markdown
 
-        sink.write(render_markdown(result, source, today))
-    sink.flush()
+    return render_markdown(result, source, today)
 
 
 def run_files(
@@ -146,6 +150,10 @@ def run_files(
         from backcheck.output.summary import console_for
 
         console = console_for(sink)
+    from backcheck.batch import PARALLEL_FROM
+
+    if len(files) >= PARALLEL_FROM and fmt != Format.HTML:
+        return _run_batch(knowledge, files, fmt, sink, report_error, console, details, today)
     for index, path in enumerate(files):
         try:
             answer_file, result = assess_file(knowledge, path)
@@ -169,4 +177,51 @@ def run_files(
             shown = source if len(files) > 1 or source != "<stdin>" else ""
             render_rich(console, result, shown, details=details, today=today)
         sink.flush()
+    return failures, worst
+
+
+def _run_batch(
+    knowledge: Knowledge,
+    files: list[str],
+    fmt: Format,
+    sink: TextIO,
+    report_error: Callable[[str], None],
+    console: Console | None,
+    details: bool,
+    today: dt.date,
+) -> tuple[int, Verdict | None]:
+    """``run_files`` for many files: each report drawn by a worker (for ``console``, as it
+    would draw it), written here in the order of ``files``, with the same separators."""
+    import contextlib
+
+    from backcheck.batch import text_results
+
+    failures = 0
+    worst: Verdict | None = None
+    out = sink if console is None else console.file  # console.file: spaces before newlines go
+    separator = "\n---\n\n" if fmt == Format.MARKDOWN else ""
+    settings = None
+    if console is not None:  # drawn in the workers as ``console`` draws now
+        from backcheck.output.style import heading
+        from backcheck.output.summary import capture_console, settings_of
+
+        settings = settings_of(console)
+        drawn = capture_console(settings)
+        heading(drawn)  # the rule between files, drawn once
+        separator = drawn.file.getvalue()  # type: ignore[attr-defined]  # a StringIO
+    results = text_results(knowledge, files, fmt, today, settings=settings, details=details)
+    # Closed on the way out, even on Ctrl-C, so that no worker is left behind.
+    with contextlib.closing(results):
+        for index, (text, errors, verdict) in enumerate(results):
+            if errors or verdict is None:
+                for line in errors or ("no result",):
+                    report_error(line)
+                failures += 1
+                continue
+            if worst is None or verdict.rank > worst.rank:
+                worst = verdict
+            if index:
+                out.write(separator)
+            out.write(text)
+            sink.flush()
     return failures, worst

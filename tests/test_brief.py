@@ -228,3 +228,44 @@ def test_no_frames_when_the_output_is_not_a_terminal(knowledge: Knowledge) -> No
     plain = make_plain(Console(file=io.StringIO(), width=80, force_terminal=True, record=True))
     render_brief(plain, result, "emergency.yaml", TODAY)
     assert "╭" not in plain.export_text()
+
+
+class _File(io.StringIO):
+    """An output file, as `run -o` or a shell redirection gives one: not a terminal."""
+
+    def isatty(self) -> bool:
+        return False
+
+
+@pytest.mark.parametrize("width", [30, 60, 80, 120])
+def test_a_file_gets_the_same_text_as_a_plain_console_draws_without_line_end_spaces(
+    knowledge: Knowledge, width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A file or a pipe takes a faster way to the same text (pieces wrapped once and kept):
+    # it must not differ by a byte from what rich prints, for any case or width.
+    from backcheck.output.summary import console_for, draws_plain_text
+
+    monkeypatch.setenv("COLUMNS", str(width))
+    names = [
+        "a.yaml",
+        "[b]odd x_*#|.yaml",
+        "a very long file name " * 6 + ".yaml",
+        "",
+        "back\\[/dim]slash\\",
+        "wide 名前の長いファイル" * 4 + ".yaml",
+        "tab\tand\x1bescape.yaml",
+    ]
+    for index, path in enumerate(CASES):
+        answer_file = load_answer_file(str(path), knowledge)
+        result = assess(knowledge, answer_file.answers, answer_file.version)
+        name = names[index % len(names)]
+        sink = _File()
+        fast = console_for(sink)
+        assert draws_plain_text(fast)
+        render_brief(fast, result, name, TODAY)
+        out = io.StringIO()
+        drawn = Console(file=out, width=width, highlight=False, emoji=False)
+        assert not draws_plain_text(drawn)  # rich draws it, with the spaces it leaves
+        render_brief(drawn, result, name, TODAY)
+        expected = "\n".join(line.rstrip(" ") for line in out.getvalue().split("\n"))
+        assert sink.getvalue() == expected, path.name

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from backcheck.batch import PARALLEL_FROM
+from backcheck.output.markdown import text
 from tests.conftest import EXAMPLES
 
 SCIATICA = EXAMPLES / "sciatica.yaml"
@@ -51,6 +52,21 @@ def test_stdin_among_many_files_is_read_once_by_the_main_process(folder: Path) -
     assert verdicts == {"emergency"}  # both, though workers never see the real stdin
 
 
+def test_stdin_among_many_files_in_markdown_is_read_once_by_the_main_process(
+    folder: Path,
+) -> None:
+    files = _files(folder, PARALLEL_FROM + 50)
+    args = [files[0], "-", *files[1:100], "-", *files[100:]]
+    result = _backcheck("run", "-f", "markdown", *args, input=EMERGENCY.read_bytes())
+    assert result.returncode == 0, result.stderr
+    reports = result.stdout.decode().split("\n---\n\n")
+    assert [r.splitlines()[0] for r in reports] == [
+        "# backcheck report: " + text("<stdin>" if a == "-" else a) for a in args
+    ]
+    for index in (1, 101):
+        assert "**Verdict: EMERGENCY: " in reports[index]
+
+
 @pytest.mark.parametrize("count", [3, PARALLEL_FROM + 10], ids=["in-turn", "parallel"])
 @pytest.mark.parametrize("fmt", ["json", "rich"])
 def test_a_name_that_is_not_utf8_is_reported_escaped_and_later_files_still_run(
@@ -84,15 +100,21 @@ def _children(pid: int) -> list[int]:
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
 @pytest.mark.parametrize(
-    ("signum", "group"),
-    [(signal.SIGINT, True), (signal.SIGTERM, False), (signal.SIGTERM, True)],
-    ids=["ctrl-c", "sigterm", "sigterm-to-the-group"],
+    ("signum", "group", "fmt"),
+    [
+        (signal.SIGINT, True, "json"),
+        (signal.SIGTERM, False, "json"),
+        (signal.SIGTERM, True, "json"),
+        (signal.SIGINT, True, "rich"),
+        (signal.SIGTERM, False, "markdown"),
+    ],
+    ids=["ctrl-c", "sigterm", "sigterm-to-the-group", "ctrl-c-rich", "sigterm-markdown"],
 )
 def test_stopping_a_parallel_batch_leaves_no_worker_and_no_traceback(
-    folder: Path, signum: signal.Signals, group: bool
+    folder: Path, signum: signal.Signals, group: bool, fmt: str
 ) -> None:
     with subprocess.Popen(
-        [sys.executable, "-m", "backcheck", "run", "-f", "json", *_files(folder, 4000)],
+        [sys.executable, "-m", "backcheck", "run", "-f", fmt, *_files(folder, 4000)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,  # its own process group, as a shell job has

@@ -7,6 +7,7 @@ reads as written and never becomes a heading, a link, code, HTML or a table cell
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from backcheck.knowledge.model import Verdict
@@ -22,6 +23,8 @@ _SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|~!&])")
 _LEAD = re.compile(r"^(\d*)([-+=.)])")
 
 
+# Most texts come from the knowledge and repeat in every report of a batch.
+@functools.lru_cache(maxsize=8192)
 def text(value: str) -> str:
     """``value`` as literal Markdown text on one line: control characters shown as escapes,
     every character that could start structure escaped with a backslash."""

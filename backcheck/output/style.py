@@ -8,6 +8,7 @@ renderer passes it through ``literal`` (inside markup) or ``visible`` (into a ``
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from backcheck.errors import one_line
@@ -74,6 +75,7 @@ def visible(text: str) -> str:
     return one_line(text)
 
 
+@functools.lru_cache(maxsize=4096)  # the same texts come back in every summary of a batch
 def literal(text: str) -> str:
     """``text`` to place inside rich markup: shown as it is, never read as markup."""
     from rich.markup import escape
@@ -110,3 +112,38 @@ def bullet_text(
             out.append_text(line)
             out.append("\n")
     return out
+
+
+def bullet_lines(
+    width: int, items: list[str], indent: int = 2, markers: list[str] | None = None
+) -> list[str]:
+    """``bullet_text`` for a console ``width`` wide, as plain lines (with their newlines):
+    each item's wrapping is kept, as the same items come back from one report to the next."""
+    marks = markers or ["-"] * len(items)
+    hang = max(len(m) for m in marks) + 1 if marks else 2
+    wrap = max(width - indent - hang, 20)
+    out = []
+    for mark, item in zip(marks, items, strict=True):
+        for number, line in enumerate(_item_lines(item, wrap)):
+            lead = mark.rjust(hang - 1) + " " if number == 0 else " " * hang
+            out.append(f"{' ' * indent}{lead}{line}\n")
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _item_lines(item: str, width: int) -> tuple[str, ...]:
+    """The plain lines of one markup item wrapped to ``width``, without trailing spaces."""
+    from rich.text import Text
+
+    lines = Text.from_markup(item, emoji=False).wrap(wrap_console(), width)
+    return tuple(line.plain.rstrip() for line in lines)
+
+
+@functools.cache
+def wrap_console() -> Console:
+    """A console for Text.wrap (which needs one but, left-aligned, draws nothing on it)."""
+    import io
+
+    from rich.console import Console
+
+    return Console(file=io.StringIO(), width=80, color_system=None, highlight=False, emoji=False)

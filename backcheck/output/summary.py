@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TextIO
+import io
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from backcheck.knowledge.model import Verdict
 from backcheck.output.style import (
@@ -11,6 +12,7 @@ from backcheck.output.style import (
     bullet_text,
     bullets,
     framed,
+    is_plain,
     literal,
     make_plain,
     visible,
@@ -43,12 +45,92 @@ def console_for(sink: TextIO | None = None, *, plain: bool = False) -> Console:
     return make_plain(console) if plain else console
 
 
+class ConsoleSettings(NamedTuple):
+    """What decides how a console draws: enough to draw the same text in another process."""
+
+    width: int
+    height: int
+    color_system: str | None
+    terminal: bool
+    plain: bool
+    no_color: bool
+    encoding: str
+    line_ends: bool  # the spaces before each newline are dropped (a file, a pipe)
+
+
+def settings_of(console: Console) -> ConsoleSettings:
+    """How ``console`` draws now (its size as it is now: a later resize is not followed)."""
+    width, height = console.size
+    return ConsoleSettings(
+        width=width,
+        height=height,
+        color_system=console.color_system,
+        terminal=console.is_terminal,
+        plain=is_plain(console),
+        no_color=console.no_color,
+        encoding=console.encoding,
+        line_ends=_drops_line_end_spaces(console),
+    )
+
+
+def _drops_line_end_spaces(console: Console) -> bool:
+    return isinstance(console.file, (LineEnds, _Capture)) and console.file.line_ends
+
+
+def draws_plain_text(console: Console) -> bool:
+    """Whether ``console`` draws text alone (no colour, frame or bold) into a stream that
+    drops the spaces before newlines, and writes it straight away: such a console prints
+    the same as writing the text, already wrapped, to ``console.file``."""
+    return (
+        console.color_system is None
+        and is_plain(console)
+        and not console.record
+        and getattr(console, "_buffer_index", 0) == 0  # not inside `with console:`
+        and _drops_line_end_spaces(console)
+    )
+
+
+class _Capture(io.StringIO):
+    """Text kept in memory, with the encoding of the stream it stands for (rich draws
+    frames in ASCII for a stream that cannot show the box characters)."""
+
+    def __init__(self, encoding: str, *, line_ends: bool) -> None:
+        super().__init__()
+        self._encoding = encoding
+        self.line_ends = line_ends  # the text is for a stream that drops line-end spaces
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]  # StringIO's is None
+        """The encoding of the stream the text is for."""
+        return self._encoding
+
+
+def capture_console(settings: ConsoleSettings) -> Console:
+    """A console drawing exactly as one with ``settings`` does, into ``console.file``, a
+    StringIO (to read with getvalue)."""
+    from rich.console import Console
+
+    console = Console(
+        file=_Capture(settings.encoding, line_ends=settings.line_ends),
+        width=settings.width,
+        height=settings.height,
+        color_system=settings.color_system,  # type: ignore[arg-type]  # a name rich gave
+        force_terminal=settings.terminal,
+        no_color=settings.no_color,
+        legacy_windows=False,
+        highlight=False,
+        emoji=False,
+    )
+    return make_plain(console) if settings.plain else console
+
+
 class LineEnds:
     """A text stream that drops the spaces before each newline (for files and pipes)."""
 
     def __init__(self, stream: TextIO) -> None:
         """Write to ``stream``."""
         self.stream = stream
+        self.line_ends = True  # spaces before a newline are dropped
         self.spaces = ""  # spaces at the end of the text so far: kept until we know more
 
     def write(self, text: str) -> int:
