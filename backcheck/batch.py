@@ -11,12 +11,12 @@ import functools
 import gc
 import os
 import signal
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from backcheck.errors import InputError, KnowledgeError
 from backcheck.knowledge.model import Knowledge
-from backcheck.pipeline import JsonOutcome, json_line
+from backcheck.pipeline import EncodedOutcome, JsonOutcome, json_bytes, json_line
 
 if TYPE_CHECKING:
     from multiprocessing.pool import Pool
@@ -75,14 +75,20 @@ def usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def json_results(knowledge: Knowledge, paths: list[str]) -> Generator[Result, None, None]:
-    """JSON lines in the order of ``paths``; parallel where fork is available and worth it."""
-    yield from ordered_results(functools.partial(assess_to_json, knowledge), paths)
+def json_results(
+    knowledge: Knowledge, paths: Sequence[str], *, encoded: bool = False
+) -> Generator[Result | EncodedOutcome, None, None]:
+    """JSON lines in the order of ``paths`` (``encoded``: as UTF-8 bytes with their line
+    break); parallel where fork is available and worth it."""
+    job: Callable[[str], Result | EncodedOutcome] = functools.partial(
+        json_bytes if encoded else assess_to_json, knowledge
+    )
+    yield from ordered_results(job, paths)
 
 
 def text_results(
     knowledge: Knowledge,
-    paths: list[str],
+    paths: Sequence[str],
     fmt: Format,
     today: dt.date,
     *,
@@ -142,7 +148,7 @@ class TextJob:
         return text, (), result.verdict
 
 
-def ordered_results(job: Callable[[str], T], paths: list[str]) -> Generator[T, None, None]:
+def ordered_results(job: Callable[[str], T], paths: Sequence[str]) -> Generator[T, None, None]:
     """``job(path)`` for every path, in the order of ``paths``; on a pool of forked workers
     where fork is available and the batch is large enough to be worth it."""
     global _job
@@ -165,7 +171,7 @@ def ordered_results(job: Callable[[str], T], paths: list[str]) -> Generator[T, N
     previous = signal.signal(signal.SIGTERM, _interrupt)
     pool = context.Pool(workers, initializer=_ignore_interrupts)
     try:
-        windows = (paths[start : start + WINDOW] for start in range(0, len(paths), WINDOW))
+        windows = (list(paths[at : at + WINDOW]) for at in range(0, len(paths), WINDOW))
         working = _start(pool, next(windows))
         for window in windows:  # the next window starts before this one is written
             following = _start(pool, window)

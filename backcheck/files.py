@@ -14,7 +14,7 @@ import errno
 import io
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from backcheck.errors import BackcheckError, InputError
@@ -87,6 +87,16 @@ class PrivateFile(io.TextIOBase):
         if len(self._pending) >= self.BLOCK:
             self.flush()
         return len(text)
+
+    def binary_writer(self) -> Callable[[bytes], None]:
+        """A writer of UTF-8 bytes, into the same blocks as ``write``."""
+
+        def write(data: bytes) -> None:
+            self._pending += data
+            if len(self._pending) >= self.BLOCK:
+                self.flush()
+
+        return write
 
     def flush(self) -> None:
         """Write what is pending to the file."""

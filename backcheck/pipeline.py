@@ -7,7 +7,7 @@ is read, checked and assessed the same way whichever command reads it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, TextIO
 
@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 # A JSON line and its verdict, or the file's errors (one problem a line).
 JsonOutcome = tuple[str | None, str | None, "Verdict | None"]
+# The same with the line as UTF-8 bytes, its line break included.
+EncodedOutcome = tuple[bytes | None, str | None, "Verdict | None"]
 
 
 class Format(StrEnum):
@@ -69,6 +71,14 @@ def json_line(knowledge: Knowledge, path: str) -> JsonOutcome:
     return to_json_line(result, answer_file.source), None, result.verdict
 
 
+def json_bytes(knowledge: Knowledge, path: str) -> EncodedOutcome:
+    """``json_line`` as UTF-8 with its line break: what a batch worker hands back, so
+    that the main process only copies it out (no decoding and encoding again)."""
+    line, error, verdict = json_line(knowledge, path)
+    data = None if line is None else (line + "\n").encode("utf-8", "backslashreplace")
+    return data, error, verdict
+
+
 def render_rich(
     console: Console, result: Result, source: str, *, details: bool = False, today: dt.date
 ) -> None:
@@ -110,7 +120,7 @@ def render_text(result: Result, source: str, fmt: Format, today: dt.date) -> str
 
 def run_files(
     knowledge: Knowledge,
-    files: list[str],
+    files: Sequence[str],
     fmt: Format,
     sink: TextIO,
     report_error: Callable[[str], None],
@@ -131,8 +141,12 @@ def run_files(
     if fmt == Format.JSON:
         from backcheck.batch import json_results
 
+        # UTF-8 straight into the file or pipe when the sink takes it (see binary_writer)
+        opener = getattr(sink, "binary_writer", None)
+        write_bytes = opener() if opener is not None else None
+        results = json_results(knowledge, files, encoded=write_bytes is not None)
         # Closed on the way out, even on Ctrl-C, so that no worker is left behind.
-        with contextlib.closing(json_results(knowledge, files)) as results:
+        with contextlib.closing(results):
             for line, error, verdict in results:
                 if error is not None or line is None or verdict is None:
                     for message in (error or "no result").splitlines():
@@ -141,7 +155,10 @@ def run_files(
                     continue
                 if worst is None or verdict.rank > worst.rank:
                     worst = verdict
-                sink.write(line + "\n")
+                if isinstance(line, str):
+                    sink.write(line + "\n")
+                elif write_bytes is not None:  # encoded, as asked
+                    write_bytes(line)
         sink.flush()
         return failures, worst
 
@@ -182,7 +199,7 @@ def run_files(
 
 def _run_batch(
     knowledge: Knowledge,
-    files: list[str],
+    files: Sequence[str],
     fmt: Format,
     sink: TextIO,
     report_error: Callable[[str], None],

@@ -108,6 +108,8 @@ def test_what_is_kept_stays_bounded_however_varied_the_answers(
     monkeypatch.setattr(jsonout, "_lines", {})
     monkeypatch.setattr(jsonout, "_CONDITIONS", 64)
     monkeypatch.setattr(jsonout, "_conditions", {})
+    monkeypatch.setattr(jsonout, "_ARRAYS", 48)
+    monkeypatch.setattr(jsonout, "_arrays", {})
     engine._last_index = None
     pick = random.Random(7)
     for _ in range(300):
@@ -127,4 +129,5 @@ def test_what_is_kept_stays_bounded_however_varied_the_answers(
     assert max(len(p.contributions) for p in plans) == 16
     assert len(jsonout._lines) == 32
     assert len(jsonout._conditions) <= 64
+    assert len(jsonout._arrays) <= 48
     engine._last_index = None  # the next test starts with the usual limits

@@ -147,3 +147,53 @@ def test_a_closed_stderr_keeps_the_exit_status() -> None:
     )
     assert result.returncode == 2
     assert result.stdout == b""
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
+def test_a_parallel_batch_onto_a_full_device_or_a_closed_stdout_is_one_error_line(
+    many: list[str],
+) -> None:
+    """The workers' JSON goes to the output as bytes: failing to write it fails as a
+    single file's output does."""
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            _command("run", "-f", "json", *many),
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=_env(),
+            check=False,
+        )
+    assert result.stderr == "error: cannot write to standard output: No space left on device\n"
+    assert result.returncode == 1
+    closed = subprocess.run(
+        _command("run", "-f", "json", *many),
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(),
+        preexec_fn=_closing(1),
+        check=False,
+    )
+    assert closed.stderr == "error: cannot write to standard output: it is closed\n"
+    assert closed.returncode == 1
+
+
+def test_a_parallel_batch_writes_the_same_bytes_to_a_file_a_pipe_and_output(
+    many: list[str], tmp_path: Path
+) -> None:
+    from backcheck.knowledge.loading import load_knowledge
+    from backcheck.pipeline import json_line
+
+    knowledge = load_knowledge()
+    expected = "".join(f"{json_line(knowledge, p)[0]}\n" for p in many).encode()
+    target = tmp_path / "out.jsonl"
+    with open(target, "wb") as sink:
+        subprocess.run(_command("run", "-f", "json", *many), stdout=sink, env=_env(), check=True)
+    piped = subprocess.run(
+        _command("run", "-f", "json", *many), capture_output=True, env=_env(), check=True
+    )
+    report = tmp_path / "report.jsonl"
+    subprocess.run(_command("run", "-f", "json", "-o", str(report), *many), env=_env(), check=True)
+    assert target.read_bytes() == expected
+    assert piped.stdout == expected
+    assert report.read_bytes() == expected

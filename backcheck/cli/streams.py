@@ -19,6 +19,7 @@ import errno
 import io
 import os
 import sys
+from collections.abc import Callable
 from typing import TextIO
 
 from backcheck.errors import OutputError
@@ -78,6 +79,29 @@ class GuardedOutput(io.TextIOBase):
         except OSError as exc:
             self._fail(exc)
         return len(text)
+
+    def binary_writer(self) -> Callable[[bytes], None] | None:
+        """A writer of UTF-8 bytes straight into the stream's buffer (a batch's JSON lines
+        then skip a decoding and an encoding), failing as ``write`` does; None when the
+        stream has no buffer or writes another encoding."""
+        import codecs
+
+        buffer = getattr(self._stream, "buffer", None)
+        if buffer is None or codecs.lookup(self.encoding).name != "utf-8":
+            return None
+        self.flush()  # what was written as text goes first
+
+        def write(data: bytes) -> None:
+            if self.broken or self.failed:
+                return
+            try:
+                buffer.write(data)
+            except BrokenPipeError:
+                self._drop()
+            except OSError as exc:
+                self._fail(exc)
+
+        return write
 
     def flush(self) -> None:
         """Flush; a closed reader is dropped, a failure raised once."""

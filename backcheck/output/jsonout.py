@@ -104,7 +104,7 @@ def _condition_line(item: ConditionScore) -> str:
         return known[1]
     head = _condition_head(item.id, item.name)
     score = round(item.score, 4)
-    why = ", ".join(map(_why_line, item.contributions))
+    why = _why_array(item.contributions)
     text = f'{head}, "score": {score!r}, "strength": "{strength_of(item.score)}", "why": [{why}]}}'
     if len(_conditions) < _CONDITIONS:
         _conditions[id(item)] = (item, text)
@@ -115,6 +115,24 @@ def _condition_line(item: ConditionScore) -> str:
 # between results with the same score and explanation.
 _conditions: dict[int, tuple[ConditionScore, str]] = {}
 _CONDITIONS = 2048
+
+
+# The JSON of an explanation by the identities of its contributions, which the engine
+# shares between results (see _lines): each entry holds them, so no other object takes
+# their ids while it is kept.
+_arrays: dict[tuple[int, ...], tuple[tuple[Contribution, ...], str]] = {}
+_ARRAYS = 8192
+
+
+def _why_array(contributions: tuple[Contribution, ...]) -> str:
+    key = tuple(map(id, contributions))
+    known = _arrays.get(key)
+    if known is not None:
+        return known[1]
+    text = ", ".join(map(_why_line, contributions))
+    if len(_arrays) < _ARRAYS:
+        _arrays[key] = (contributions, text)
+    return text
 
 
 # The JSON of a contribution by its identity: the engine hands out the same object for the
