@@ -5,7 +5,8 @@ alike) to a temporary folder and runs one `backcheck run -f json` over them:
 
 - written to a file and, separately, through a pipe that this script drains;
 - with one CPU and with two (the worker count follows the CPUs the process may use);
-- at several sizes, with the peak memory of the run (it should stay flat as N grows).
+- at several sizes, with the peak memory of the run (it should stay flat as N grows),
+  the names given as arguments and, separately, with --files-from.
 
 Each figure is the median of the rounds with the spread (min to max). Then, in this
 process, it times every stage per file (read, parse, validate, assess: warning signs,
@@ -129,11 +130,16 @@ def throughput(args: argparse.Namespace, folder: Path, names: list[str]) -> None
     ratio = [b / a for a, b in zip(rates["file, 1 CPU"], rates["file, 2 CPUs"], strict=True)]
     print(f"1 to 2 CPUs: {spread(ratio, '{:.2f}')}x (target at least 1.7x)")
 
-    print(f"\npeak memory by batch size (`run -f json` to a file, 2 CPUs, {args.rounds} rounds)")
+    print("\npeak memory by batch size (`run -f json` to a file, 2 CPUs, 2 rounds)")
+    print("(names as arguments, which Python keeps several times over, and --files-from)")
+    listing = folder.parent / "names.txt"
     for n in args.sizes:
-        runs = [timed_run(command, names[:n], folder, out_file, 2, "json") for _ in range(2)]
-        rate = [n / s for s, _ in runs]
-        print(f"{n:7d} files: {spread(rate):>22} files/s, peak {max(p for _, p in runs):.1f} MiB")
+        listing.write_text("".join(f"{name}\n" for name in names[:n]), encoding="utf-8")
+        for how, given in (("arguments", names[:n]), ("--files-from", [f"--files-from={listing}"])):
+            runs = [timed_run(command, given, folder, out_file, 2, "json") for _ in range(2)]
+            rate = [n / s for s, _ in runs]
+            peak = max(p for _, p in runs)
+            print(f"{n:7d} files, {how:12}: {spread(rate):>22} files/s, peak {peak:.1f} MiB")
 
     text_throughput(args, folder, names)
 
