@@ -437,7 +437,7 @@ def _explained(
 # Contributions shared between results; at most this many are kept per condition, so
 # memory stays flat however many and however varied the answer files (and grows with the
 # knowledge only in proportion).
-_CONTRIBUTIONS_MAX = 1024
+_CONTRIBUTIONS_MAX = 256
 
 
 class _Plan(NamedTuple):
@@ -475,7 +475,7 @@ _Known = tuple[
 ]
 _PRIORS_MAX = 16  # prior log-odds kept per set of answers (one per age band, and gates)
 # Sets of answers kept per condition (see ``_Plan.known``); memory stays flat.
-_KNOWN_MAX = 512
+_KNOWN_MAX = 128
 
 
 class _Index(NamedTuple):

@@ -26,8 +26,8 @@ class FileList(Sequence[str]):
         """``data``: the names, each ended by a newline (a last one may lack it); blank
         lines are skipped and a carriage return before the newline is dropped."""
         self._data = data
-        self._starts = array("Q")
-        self._ends = array("Q")
+        self._starts = array("I")  # offsets under 4 GiB: the list is at most MAX_LIST_BYTES
+        self._ends = array("I")  # offsets under 4 GiB: the list is at most MAX_LIST_BYTES
         at = 0
         size = len(data)
         while at < size:

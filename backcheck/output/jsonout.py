@@ -121,7 +121,7 @@ _CONDITIONS = 2048
 # shares between results (see _lines): each entry holds them, so no other object takes
 # their ids while it is kept.
 _arrays: dict[tuple[int, ...], tuple[tuple[Contribution, ...], str]] = {}
-_ARRAYS = 8192
+_ARRAYS = 2048
 
 
 def _why_array(contributions: tuple[Contribution, ...]) -> str:
@@ -140,7 +140,7 @@ def _why_array(contributions: tuple[Contribution, ...]) -> str:
 # entry holds its object, so no other can take its id while it is kept; at most _LINES
 # are kept, so memory stays flat.
 _lines: dict[int, tuple[Contribution, str]] = {}
-_LINES = 4096
+_LINES = 2048
 
 
 def _why_line(contribution: Contribution) -> str:
