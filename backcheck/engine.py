@@ -266,7 +266,7 @@ def rank_conditions(knowledge: Knowledge, answers: Answers) -> tuple[ConditionSc
     age = get("age")
     by_age = isinstance(age, int) and 0 <= age < index.ages
     scored = []
-    for plan in index.conditions:
+    for plan in index.by_prior:  # ties keep this order: see the sort below
         key = plan.key_of(given)
         known = plan.known.get(key)
         if known is None:
@@ -293,16 +293,18 @@ def rank_conditions(knowledge: Knowledge, answers: Answers) -> tuple[ConditionSc
             item = ConditionScore(
                 condition.id, condition.name, score, contributions, condition.self_help
             )
-            entry = ((-round(score, 12), plan.minus_prior, condition.id), item)
+            entry = (-round(score, 12), item)
             if len(by_prior) < _PRIORS_MAX:
                 by_prior[prior_log_odds] = entry
         scored.append(entry)
-    # Scores equal to 12 places are a tie (sums in another order differ in the last bit).
+    # Scores equal to 12 places are a tie (sums in another order differ in the last bit);
+    # the sort is stable and the conditions come in the order of the tie-breaks (the higher
+    # prior, then the id), so sorting by the score alone ranks by all three.
     scored.sort(key=_first)
     return tuple(item for _, item in scored)
 
 
-def _first(row: tuple[tuple[float, float, str], ConditionScore]) -> tuple[float, float, str]:
+def _first(row: tuple[float, ConditionScore]) -> float:
     return row[0]
 
 
@@ -471,7 +473,7 @@ _Known = tuple[
     tuple[float, ...],
     PriorGate | None,
     tuple[Contribution, ...],
-    dict[float, tuple[tuple[float, float, str], ConditionScore]],
+    dict[float, tuple[float, ConditionScore]],
 ]
 _PRIORS_MAX = 16  # prior log-odds kept per set of answers (one per age band, and gates)
 # Sets of answers kept per condition (see ``_Plan.known``); memory stays flat.
@@ -488,6 +490,7 @@ class _Index(NamedTuple):
     others: tuple[tuple[int, int, Check], ...]
     signs: tuple[tuple[WarningSign, Check], ...]  # every warning sign with its test compiled
     questions: tuple[str, ...]  # every question a condition reads
+    by_prior: tuple[_Plan, ...]  # the conditions by the ranking's tie-breaks: prior, then id
     sign_questions: tuple[str, ...]  # every question (and history fact) a sign reads
     # the signs that read no whole number, and those that do: each group with its key
     # (picked from the answers to sign_questions), its signs in place, and what it made of
@@ -584,6 +587,7 @@ def _index_of(knowledge: Knowledge) -> _Index:
         tuple(others),
         signs,
         tuple(read_by),
+        tuple(sorted(plans, key=lambda plan: (plan.minus_prior, plan.condition.id))),
         tuple(sign_at),
         tuple(groups),
         ages,
