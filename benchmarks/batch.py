@@ -85,10 +85,16 @@ def spread(values: list[float], fmt: str = "{:.0f}") -> str:
     return f"{fmt.format(mid)} ({fmt.format(low)}-{fmt.format(high)})"
 
 
-def timed_run(
+def backcheck_command() -> list[str]:
+    """How to run the backcheck installed beside this Python."""
+    script = Path(sys.executable).parent / "backcheck"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "backcheck"]
+
+
+def measured_run(
     command: list[str], names: list[str], folder: Path, sink: str, cpus: int | None, fmt: str
-) -> tuple[float, float]:
-    """Seconds and peak MiB of one `run -f FMT` over ``names``."""
+) -> tuple[float, float, float]:
+    """Seconds, peak MiB and CPU seconds (every process) of one `run -f FMT` over ``names``."""
     prefix = ["taskset", "-c", ",".join(str(c) for c in range(cpus))] if cpus else []
     argv = [*prefix, *command, "run", "-f", fmt, *names]
     out = subprocess.run(
@@ -101,12 +107,19 @@ def timed_run(
     ).stdout.split()
     if int(out[2]) != 0:
         raise SystemExit(f"backcheck exited with {out[2]}")
-    return float(out[0]), int(out[1]) / 1024
+    return float(out[0]), int(out[1]) / 1024, float(out[3])
+
+
+def timed_run(
+    command: list[str], names: list[str], folder: Path, sink: str, cpus: int | None, fmt: str
+) -> tuple[float, float]:
+    """Seconds and peak MiB of one `run -f FMT` over ``names``."""
+    seconds, peak, _ = measured_run(command, names, folder, sink, cpus, fmt)
+    return seconds, peak
 
 
 def throughput(args: argparse.Namespace, folder: Path, names: list[str]) -> None:
-    script = Path(sys.executable).parent / "backcheck"
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "backcheck"]
+    command = backcheck_command()
     out_file = str(folder.parent / "out.jsonl")
     timed_run(command, names[:200], folder, out_file, None, "json")  # warm the caches
     size = args.main_size
@@ -146,8 +159,7 @@ def throughput(args: argparse.Namespace, folder: Path, names: list[str]) -> None
 
 def text_throughput(args: argparse.Namespace, folder: Path, names: list[str]) -> None:
     """`run -f markdown` and the default format over ``--text-size`` files, to a file."""
-    script = Path(sys.executable).parent / "backcheck"
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "backcheck"]
+    command = backcheck_command()
     out_file = str(folder.parent / "out.txt")
     size = args.text_size
     timed_run(command, names[:200], folder, out_file, None, "markdown")  # warm the caches
@@ -160,19 +172,9 @@ def text_throughput(args: argparse.Namespace, folder: Path, names: list[str]) ->
     }
     for _ in range(args.rounds):  # every format once per round: noise hits them alike
         for fmt, (rate, cpu) in rates.items():
-            argv = ["taskset", "-c", "0,1", *command, "run", "-f", fmt, *names[:size]]
-            out = subprocess.run(
-                [sys.executable, "-c", MEASURE, out_file, *argv],
-                capture_output=True,
-                text=True,
-                cwd=folder,
-                env={**os.environ, "BACKCHECK_CACHE_DIR": str(folder.parent / "cache")},
-                check=True,
-            ).stdout.split()
-            if int(out[2]) != 0:
-                raise SystemExit(f"backcheck exited with {out[2]}")
-            rate.append(size / float(out[0]))
-            cpu.append(float(out[3]) / size * 1e6)
+            seconds, _, cpu_seconds = measured_run(command, names[:size], folder, out_file, 2, fmt)
+            rate.append(size / seconds)
+            cpu.append(cpu_seconds / size * 1e6)
     for fmt, (rate, cpu) in rates.items():
         note = " (for scale)" if fmt == "json" else ""
         print(f"-f {fmt:10} {spread(rate):>22} {spread(cpu):>30}{note}")
