@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from typing import overload
 
 from backcheck.errors import InputError
+from backcheck.textfile import read_bytes
 
 MAX_LIST_BYTES = 256 * 1024 * 1024  # about ten million names
 
@@ -65,27 +66,21 @@ class FileList(Sequence[str]):
 def read_file_list(path: str) -> FileList:
     """The names in the list file at ``path`` (``-``: standard input); InputError if it
     cannot be read or holds no name."""
-    label = "<stdin>" if path == "-" else path
-    try:
-        if path == "-":
-            if sys.stdin is None:
-                raise InputError("--files-from -: standard input is closed")
+    label = f"--files-from {'<stdin>' if path == '-' else path}"
+    if path != "-":
+        data = read_bytes(path, label=label, limit=MAX_LIST_BYTES)
+    elif sys.stdin is None:
+        raise InputError(f"{label}: standard input is closed")
+    else:
+        try:
             data = sys.stdin.buffer.read(MAX_LIST_BYTES + 1)
-        else:
-            with open(path, "rb") as handle:
-                data = handle.read(MAX_LIST_BYTES + 1)
-    except FileNotFoundError:
-        raise InputError(f"--files-from {label}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"--files-from {label}: is a directory, not a list of files") from None
-    except OSError as exc:
-        raise InputError(f"--files-from {label}: cannot be read ({exc.strerror or exc})") from None
-    if len(data) > MAX_LIST_BYTES:
-        limit = MAX_LIST_BYTES >> 20
-        raise InputError(f"--files-from {label}: larger than the {limit} MiB allowed")
+        except OSError as exc:
+            raise InputError(f"{label}: cannot be read ({exc.strerror or exc})") from None
+        if len(data) > MAX_LIST_BYTES:
+            raise InputError(f"{label}: larger than the {MAX_LIST_BYTES // 1024} KiB allowed")
     if b"\x00" in data:
-        raise InputError(f"--files-from {label}: is binary; expected one file name a line")
+        raise InputError(f"{label}: is binary; expected one file name a line")
     names = FileList(data)
     if not names:
-        raise InputError(f"--files-from {label}: holds no file name; expected one a line")
+        raise InputError(f"{label}: holds no file name; expected one a line")
     return names

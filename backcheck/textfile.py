@@ -413,6 +413,12 @@ def read_text(path: str | Path, *, label: str, limit: int = MAX_ANSWER_FILE_BYTE
 
     A plain ``str`` is read as it is: a batch then builds no Path object per file (whose
     parts CPython keeps interned, so memory would grow with every file name)."""
+    return decode(read_bytes(path, label=label, limit=limit), label=label)
+
+
+def read_bytes(path: str | Path, *, label: str, limit: int) -> bytes:
+    """The bytes of a file of at most ``limit`` bytes; every failure is a one-line
+    InputError starting with ``label``."""
     try:
         if os.path.isdir(path):
             raise InputError(f"{label}: is a directory, not a file")
@@ -426,7 +432,7 @@ def read_text(path: str | Path, *, label: str, limit: int = MAX_ANSWER_FILE_BYTE
         raise InputError(f"{label}: cannot be read ({exc.strerror or exc})") from None
     if len(data) > limit:
         raise InputError(f"{label}: larger than the {limit // 1024} KiB allowed")
-    return decode(data, label=label)
+    return data
 
 
 def decode(data: bytes, *, label: str) -> str:
