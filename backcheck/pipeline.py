@@ -66,8 +66,8 @@ def json_line(knowledge: Knowledge, path: str) -> JsonOutcome:
 
     try:
         answer_file, result = assess_file(knowledge, path, with_advice=False)
-    except InputError as exc:
-        return None, str(exc), None
+    except InputError as exc:  # its lines, each escaped: splitting them gives them back
+        return None, "\n".join(exc.lines()), None
     return to_json_line(result, answer_file.source), None, result.verdict
 
 

@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from backcheck.cli.app import app
+from backcheck.errors import one_line
 from tests.conftest import EXAMPLES
 
 SCIATICA = str(EXAMPLES / "sciatica.yaml")
@@ -206,3 +208,25 @@ def test_help_lists_ask_first_with_its_whole_description() -> None:
     commands = result.stdout.split("Commands:", 1)[1].split()
     assert commands[0] == "ask"
     assert "The interview: questions, then advice and causes." in result.stdout
+
+
+@pytest.mark.parametrize("separator", ["\x1e", "\x85", "\u2028", "\x0c"])
+@pytest.mark.parametrize("fmt", ["json", "markdown"])
+def test_a_line_separator_in_a_file_is_one_escaped_error_line(
+    tmp_path: Path, separator: str, fmt: str
+) -> None:
+    """Characters that split lines (record separator, NEL, line separator, form feed)
+    stay inside their error line, in one file as in a batch on the worker pool."""
+    from backcheck.batch import PARALLEL_FROM
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(f"a{separator}b"), encoding="utf-8")
+    good = EXAMPLES / "sciatica.yaml"
+    for files in ([bad], [*[good] * PARALLEL_FROM, bad]):
+        result = CliRunner().invoke(app, ["run", "-f", fmt, *map(str, files)])
+        assert result.exit_code == 2
+        shown = one_line(f"a{separator}b")
+        assert separator not in shown
+        assert result.stderr.splitlines() == [
+            f"error: {bad}: the file holds '{shown}'; expected a mapping with 'answers'"
+        ]
