@@ -6,6 +6,7 @@ file's report rendered in the workers, drawn for the main process's console.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import gc
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from backcheck.errors import InputError, KnowledgeError
 from backcheck.knowledge.model import Knowledge
-from backcheck.pipeline import EncodedOutcome, JsonOutcome, json_bytes, json_line
+from backcheck.pipeline import JsonOutcome, json_bytes, json_line
 
 if TYPE_CHECKING:
     from multiprocessing.pool import Pool
@@ -32,7 +33,8 @@ PARALLEL_FROM = 200
 # Files handed to the workers at a time: results wait in memory only within two windows
 # (the one being written and the next, already at work).
 WINDOW = 512
-# Files a worker takes at a time: fewer, larger messages between the processes.
+# Files a worker takes at a time: fewer, larger messages between the processes (a window
+# holds whole chunks: see _Spool).
 CHUNK = 32
 
 T = TypeVar("T")
@@ -46,16 +48,28 @@ assess_to_json = json_line
 TextOutcome = tuple[str, tuple[str, ...], "Verdict | None"]
 
 
-def _in_worker(paths: list[str]) -> list[Any]:
+# A chunk: its number in the batch (its first file's place over CHUNK) and its files.
+Chunk = tuple[int, list[str]]
+
+
+def _in_worker(chunk: Chunk) -> list[Any]:
     """One chunk of files: one message each way, not one per file."""
+    return [_job_of()(path) for path in chunk[1]]
+
+
+def _job_of() -> Callable[[str], Any]:
     if _job is None:  # only ordered_results starts workers, after setting it
         raise KnowledgeError("batch", ["a worker started without the knowledge"])
-    return [_job(path) for path in paths]
+    return _job
 
 
-def _start(pool: Pool, window: list[str]) -> Iterator[list[Any]]:
-    chunks = [window[start : start + CHUNK] for start in range(0, len(window), CHUNK)]
-    return pool.imap(_in_worker, chunks)
+def _start(pool: Pool, window: list[str], first: int, work: Callable[[Chunk], T]) -> Iterator[T]:
+    """``work`` on each chunk of ``window``, whose first file is file ``first`` of the batch."""
+    chunks = [
+        ((first + start) // CHUNK, window[start : start + CHUNK])
+        for start in range(0, len(window), CHUNK)
+    ]
+    return pool.imap(work, chunks)
 
 
 def _ignore_interrupts() -> None:
@@ -75,15 +89,10 @@ def usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def json_results(
-    knowledge: Knowledge, paths: Sequence[str], *, encoded: bool = False
-) -> Generator[Result | EncodedOutcome, None, None]:
-    """JSON lines in the order of ``paths`` (``encoded``: as UTF-8 bytes with their line
-    break); parallel where fork is available and worth it."""
-    job: Callable[[str], Result | EncodedOutcome] = functools.partial(
-        json_bytes if encoded else assess_to_json, knowledge
-    )
-    yield from ordered_results(job, paths)
+def json_results(knowledge: Knowledge, paths: Sequence[str]) -> Generator[Result, None, None]:
+    """JSON lines in the order of ``paths`` (for a sink that takes text only; see
+    ``json_runs``); parallel where fork is available and worth it."""
+    yield from ordered_results(functools.partial(assess_to_json, knowledge), paths)
 
 
 def text_results(
@@ -151,35 +160,173 @@ class TextJob:
 def ordered_results(job: Callable[[str], T], paths: Sequence[str]) -> Generator[T, None, None]:
     """``job(path)`` for every path, in the order of ``paths``; on a pool of forked workers
     where fork is available and the batch is large enough to be worth it."""
-    global _job
-    workers = min(usable_cpus(), 8)
-    if len(paths) < PARALLEL_FROM or workers < 2:
+    chunks = _ordered_chunks(job, paths, _in_worker)
+    if chunks is None:
         yield from (job(path) for path in paths)
         return
+    with contextlib.closing(chunks):
+        for chunk in chunks:
+            yield from chunk
+
+
+# One run of a JSON batch: the lines of consecutive files that were assessed (UTF-8, each
+# with its line break), their verdicts, and the error of the file after them, if any.
+Run = tuple[bytes, list["Verdict"], str | None]
+
+
+def json_runs(knowledge: Knowledge, paths: Sequence[str]) -> Generator[Run, None, None]:
+    """The JSON lines of ``paths`` as UTF-8, in order, in runs (see ``Run``); parallel
+    where fork is available and worth it.
+
+    A worker leaves each chunk's lines in a memory file shared with the main process and
+    sends only their lengths and verdicts, so the main process copies the bytes out of
+    that file (one read a chunk) and never receives or decodes them through the pool.
+    """
+    job = functools.partial(json_bytes, knowledge)
+    spool = _Spool.open()
+    chunks = _ordered_chunks(job, paths, spool.fill)
+    if chunks is None:
+        spool.close()
+        for path in paths:
+            data, error, verdict = job(path)
+            if data is None or verdict is None:
+                yield b"", [], error or "no result"
+            else:
+                yield data, [verdict], None
+        return
+    with contextlib.closing(chunks), spool:
+        for number, inline, outcomes in chunks:
+            data = spool.take(number, outcomes) if inline is None else inline
+            start = at = 0
+            verdicts: list[Verdict] = []
+            for length, error, verdict in outcomes:
+                if verdict is not None:
+                    at += length
+                    verdicts.append(verdict)
+                    continue
+                yield data[start:at], verdicts, error or "no result"
+                start, verdicts = at, []
+            if verdicts:
+                yield data if start == 0 and at == len(data) else data[start:at], verdicts, None
+
+
+# What a worker hands back for a chunk of a JSON batch: the chunk's number, its lines when
+# they did not go through the spool, and each file's line length, error and verdict.
+SpooledChunk = tuple[int, bytes | None, list[tuple[int, str | None, "Verdict | None"]]]
+
+
+class _Spool:
+    """A memory file with a slot for each chunk in flight (two windows' worth), which the
+    forked workers write and the main process reads: each chunk's slot is written once
+    and read once, and reused only when its chunk has been read (see ``_ordered_chunks``:
+    window n + 2 starts after window n is done)."""
+
+    SLOTS = 2 * WINDOW // CHUNK
+    SLOT = 1 << 22  # far more than a chunk's lines; a chunk with more is sent whole
+
+    def __init__(self, fd: int | None) -> None:
+        """Slots in the memory file ``fd``; None: every chunk goes through the pool's pipe."""
+        self.fd = fd
+
+    @classmethod
+    def open(cls) -> _Spool:
+        """A spool in a new memory file, or without one where there are none."""
+        create = getattr(os, "memfd_create", None)
+        if create is None:  # not on every platform
+            return cls(None)
+        try:
+            return cls(create("backcheck-batch", os.MFD_CLOEXEC))
+        except OSError:  # no memory for it, or not allowed
+            return cls(None)
+
+    def fill(self, chunk: Chunk) -> SpooledChunk:
+        """In a worker: the chunk's lines into its slot, or handed back when they do not fit."""
+        number, paths = chunk
+        job = _job_of()
+        outcomes = []
+        lines = []
+        for path in paths:
+            data, error, verdict = job(path)
+            if data is not None:
+                lines.append(data)
+            outcomes.append((0 if data is None else len(data), error, verdict))
+        block = b"".join(lines)
+        if self.fd is not None and len(block) <= self.SLOT:
+            try:
+                if os.pwrite(self.fd, block, self._offset(number)) == len(block):
+                    return number, None, outcomes
+            except OSError:  # no room in memory: the lines go through the pipe
+                pass
+        return number, block, outcomes
+
+    def take(self, number: int, outcomes: list[tuple[int, str | None, Verdict | None]]) -> bytes:
+        """In the main process: the lines of chunk ``number`` from its slot."""
+        size = sum(length for length, _, _ in outcomes)
+        if self.fd is None:  # fill never leaves lines in a slot then
+            raise RuntimeError("a batch chunk came back without its lines")
+        data = os.pread(self.fd, size, self._offset(number))
+        if len(data) != size:  # the worker wrote it all before answering
+            raise RuntimeError(f"a batch chunk came back short ({len(data)} of {size} bytes)")
+        return data
+
+    def _offset(self, number: int) -> int:
+        return (number % self.SLOTS) * self.SLOT
+
+    def close(self) -> None:
+        """Free the memory file."""
+        if self.fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self.fd)
+            self.fd = None
+
+    def __enter__(self) -> _Spool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _ordered_chunks(
+    job: Callable[[str], Any], paths: Sequence[str], work: Callable[[Chunk], T]
+) -> Generator[T, None, None] | None:
+    """``work`` on every chunk of ``paths`` on a pool of forked workers (each has ``job`` as
+    ``_job``), in order; None when one process will do (a small batch, one CPU, no fork)."""
+    workers = min(usable_cpus(), 8)
+    if len(paths) < PARALLEL_FROM or workers < 2:
+        return None
     import multiprocessing  # here: a batch of one file never pays for it
 
     if "fork" not in multiprocessing.get_all_start_methods():
-        yield from (job(path) for path in paths)
-        return
+        return None
+    return _on_pool(multiprocessing.get_context("fork"), workers, job, paths, work)
+
+
+def _on_pool(
+    context: Any,
+    workers: int,
+    job: Callable[[str], Any],
+    paths: Sequence[str],
+    work: Callable[[Chunk], T],
+) -> Generator[T, None, None]:
+    global _job
     _job = job
     # The knowledge lives as long as the process: the garbage collector need not walk it
     # again, and the workers then never touch (and so copy) the pages that hold it.
     gc.collect()
     gc.freeze()
-    context = multiprocessing.get_context("fork")
     # SIGTERM stops a batch as Ctrl-C does (KeyboardInterrupt, exit status 130).
     previous = signal.signal(signal.SIGTERM, _interrupt)
     pool = context.Pool(workers, initializer=_ignore_interrupts)
     try:
-        windows = (list(paths[at : at + WINDOW]) for at in range(0, len(paths), WINDOW))
-        working = _start(pool, next(windows))
-        for window in windows:  # the next window starts before this one is written
-            following = _start(pool, window)
-            for chunk in working:
-                yield from chunk
+        starts = range(0, len(paths), WINDOW)
+        windows = ((at, list(paths[at : at + WINDOW])) for at in starts)
+        at, window = next(windows)
+        working = _start(pool, window, at, work)
+        for at, window in windows:  # the next window starts before this one is written
+            following = _start(pool, window, at, work)
+            yield from working
             working = following
-        for chunk in working:
-            yield from chunk
+        yield from working
     finally:
         # Done or stopped: the workers finish the files already handed out (two windows
         # at most) and leave; a second Ctrl-C meanwhile is ignored, as the batch is stopping.

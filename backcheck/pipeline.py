@@ -139,26 +139,13 @@ def run_files(
         with contextlib.suppress(InputError):  # reported where `-` stands in the list
             read_stdin(again=True)  # this command's stdin, not an earlier one's
     if fmt == Format.JSON:
-        from backcheck.batch import json_results
-
         # UTF-8 straight into the file or pipe when the sink takes it (see binary_writer)
         opener = getattr(sink, "binary_writer", None)
         write_bytes = opener() if opener is not None else None
-        results = json_results(knowledge, files, encoded=write_bytes is not None)
-        # Closed on the way out, even on Ctrl-C, so that no worker is left behind.
-        with contextlib.closing(results):
-            for line, error, verdict in results:
-                if error is not None or line is None or verdict is None:
-                    for message in (error or "no result").splitlines():
-                        report_error(message)
-                    failures += 1
-                    continue
-                if worst is None or verdict.rank > worst.rank:
-                    worst = verdict
-                if isinstance(line, str):
-                    sink.write(line + "\n")
-                elif write_bytes is not None:  # encoded, as asked
-                    write_bytes(line)
+        if write_bytes is not None:
+            failures, worst = _json_runs(knowledge, files, write_bytes, report_error)
+        else:
+            failures, worst = _json_lines(knowledge, files, sink, report_error)
         sink.flush()
         return failures, worst
 
@@ -194,6 +181,63 @@ def run_files(
             shown = source if len(files) > 1 or source != "<stdin>" else ""
             render_rich(console, result, shown, details=details, today=today)
         sink.flush()
+    return failures, worst
+
+
+def _json_runs(
+    knowledge: Knowledge,
+    files: Sequence[str],
+    write_bytes: Callable[[bytes], None],
+    report_error: Callable[[str], None],
+) -> tuple[int, Verdict | None]:
+    """``run_files`` for JSON into a sink that takes UTF-8: the lines in runs of files."""
+    import contextlib
+
+    from backcheck.batch import json_runs
+
+    failures = 0
+    worst: Verdict | None = None
+    runs = json_runs(knowledge, files)
+    # Closed on the way out, even on Ctrl-C, so that no worker is left behind.
+    with contextlib.closing(runs):
+        for data, verdicts, error in runs:
+            if data:
+                write_bytes(data)
+            for verdict in verdicts:
+                if worst is None or verdict.rank > worst.rank:
+                    worst = verdict
+            if error is not None:
+                for message in error.splitlines():
+                    report_error(message)
+                failures += 1
+    return failures, worst
+
+
+def _json_lines(
+    knowledge: Knowledge,
+    files: Sequence[str],
+    sink: TextIO,
+    report_error: Callable[[str], None],
+) -> tuple[int, Verdict | None]:
+    """``run_files`` for JSON into any other text sink: line by line."""
+    import contextlib
+
+    from backcheck.batch import json_results
+
+    failures = 0
+    worst: Verdict | None = None
+    results = json_results(knowledge, files)
+    # Closed on the way out, even on Ctrl-C, so that no worker is left behind.
+    with contextlib.closing(results):
+        for line, error, verdict in results:
+            if error is not None or line is None or verdict is None:
+                for message in (error or "no result").splitlines():
+                    report_error(message)
+                failures += 1
+                continue
+            if worst is None or verdict.rank > worst.rank:
+                worst = verdict
+            sink.write(f"{line}\n")
     return failures, worst
 
 

@@ -146,9 +146,9 @@ def test_a_large_text_batch_is_the_one_process_output_byte_for_byte(
     pools: list[int] = []
     real_start = batch._start
 
-    def spy(pool: Any, window: list[str]) -> Any:
+    def spy(pool: Any, window: list[str], *rest: Any) -> Any:
         pools.append(len(window))
-        return real_start(pool, window)
+        return real_start(pool, window, *rest)
 
     def run() -> tuple[str, list[str], int, Any]:
         sink = _Stream(terminal=terminal)
