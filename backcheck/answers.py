@@ -124,7 +124,13 @@ def parse_answers(raw: dict[Any, Any], knowledge: Knowledge, label: str) -> Answ
     """Check every answer; every problem is reported at once, one line each naming the question."""
     fields = Fields(label)
     answers: dict[str, Answer] = {}
+    accepted = _accepted_of(knowledge)
     for key, value in raw.items():
+        if type(value) is str:  # the usual answer, an option id or yes/no as written
+            answer = accepted.get((key, value))
+            if answer is not None:
+                answers[key] = answer
+                continue
         question = knowledge.questions.get(key) if isinstance(key, str) else None
         if question is None:
             allowed = listing(list(knowledge.questions))
@@ -139,6 +145,27 @@ def parse_answers(raw: dict[Any, Any], knowledge: Knowledge, label: str) -> Answ
     if fields.problems:
         raise AnswerError(label, fields.problems)
     return answers
+
+
+def _accepted_of(knowledge: Knowledge) -> dict[tuple[str, str], Answer]:
+    """Every answer written as one word that ``parse_answer`` takes as it is, with its normal
+    form, by question id and word (the rest goes through ``parse_answer``)."""
+    global _accepted
+    if _accepted is not None and _accepted[0] is knowledge:
+        return _accepted[1]
+    accepted: dict[tuple[str, str], Answer] = {}
+    for question in knowledge.questions.values():
+        if question.type == QuestionType.INTEGER:
+            continue
+        many = question.type == QuestionType.MULTI
+        for option in question.option_ids:
+            accepted[question.id, option] = (option,) if many else option
+    _accepted = (knowledge, accepted)
+    return accepted
+
+
+# The last knowledge's accepted answers: one knowledge at a time, in practice.
+_accepted: tuple[Knowledge, dict[tuple[str, str], Answer]] | None = None
 
 
 def check_answers(answers: object, knowledge: Knowledge, label: str = "answers") -> Answers:

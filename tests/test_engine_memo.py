@@ -106,10 +106,10 @@ def test_what_is_kept_stays_bounded_however_varied_the_answers(
     monkeypatch.setattr(engine, "_CONTRIBUTIONS_MAX", 16)
     monkeypatch.setattr(jsonout, "_LINES", 32)
     monkeypatch.setattr(jsonout, "_lines", {})
-    monkeypatch.setattr(jsonout, "_CONDITIONS", 64)
-    monkeypatch.setattr(jsonout, "_conditions", {})
-    monkeypatch.setattr(jsonout, "_ARRAYS", 48)
+    monkeypatch.setattr(jsonout, "_TAILS", 48)
+    monkeypatch.setattr(jsonout, "_tails", {})
     monkeypatch.setattr(jsonout, "_arrays", {})
+    monkeypatch.setattr(jsonout, "_heads", {})
     engine._last_index = None
     pick = random.Random(7)
     for _ in range(300):
@@ -128,6 +128,7 @@ def test_what_is_kept_stays_bounded_however_varied_the_answers(
     assert max(len(p.known) for p in plans) == 8
     assert max(len(p.contributions) for p in plans) == 16
     assert len(jsonout._lines) == 32
-    assert len(jsonout._conditions) <= 64
-    assert len(jsonout._arrays) <= 48
+    assert len(jsonout._tails) == 48
+    assert len(jsonout._arrays) == 48
+    assert len(jsonout._heads) == len(KNOWLEDGE.conditions)
     engine._last_index = None  # the next test starts with the usual limits

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from types import ModuleType
 from typing import Any
@@ -173,6 +174,16 @@ def test_the_fast_json_line_is_exactly_the_contract_object(
     line = to_json_line(assessment, source)
     assert "\n" not in line
     assert json.loads(line) == json.loads(json.dumps(to_dict(assessment, source)))
+
+
+@given(
+    st.floats(min_value=0.0, max_value=1.0)
+    | st.sampled_from([0.0, 1.0, 0.5, 5e-05, 4.9999e-05, 0.99995, 0.999949, 0.00015, 1e-12])
+)
+def test_a_score_is_written_as_json_writes_it_rounded(score: float) -> None:
+    from backcheck.output.jsonout import score_text
+
+    assert score_text(score) == json.dumps(round(score, 4))
 
 
 def _reference_ranking(answers: dict[str, Any]) -> list[tuple[str, float, list[tuple[str, float]]]]:
