@@ -89,10 +89,13 @@ def usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def json_results(knowledge: Knowledge, paths: Sequence[str]) -> Generator[Result, None, None]:
+def json_results(
+    knowledge: Knowledge, paths: Sequence[str], top: int | None = None
+) -> Generator[Result, None, None]:
     """JSON lines in the order of ``paths`` (for a sink that takes text only; see
-    ``json_runs``); parallel where fork is available and worth it."""
-    yield from ordered_results(functools.partial(assess_to_json, knowledge), paths)
+    ``json_runs``; ``top``: see ``pipeline.assess_file``); parallel where fork is
+    available and worth it."""
+    yield from ordered_results(functools.partial(assess_to_json, knowledge, top=top), paths)
 
 
 def text_results(
@@ -103,11 +106,12 @@ def text_results(
     *,
     settings: ConsoleSettings | None = None,
     details: bool = False,
+    top: int | None = None,
 ) -> Generator[TextOutcome, None, None]:
     """Each file's report as text (for the default format, drawn as a console with
     ``settings`` draws it), in the order of ``paths``; parallel where fork is available and
     worth it."""
-    job = TextJob(knowledge, fmt, today, settings, details=details, many=len(paths) > 1)
+    job = TextJob(knowledge, fmt, today, settings, details=details, many=len(paths) > 1, top=top)
     yield from ordered_results(job, paths)
 
 
@@ -123,14 +127,17 @@ class TextJob:
         *,
         details: bool,
         many: bool,
+        top: int | None = None,
     ) -> None:
-        """``settings``: the console to draw for (the default format only)."""
+        """``settings``: the console to draw for (the default format only); ``top``: see
+        ``pipeline.assess_file``."""
         self.knowledge = knowledge
         self.fmt = fmt
         self.today = today
         self.settings = settings
         self.details = details
         self.many = many
+        self.top = top
         self.console: Console | None = None  # made on first use, in the process that draws
 
     def __call__(self, path: str) -> TextOutcome:
@@ -138,7 +145,7 @@ class TextJob:
         from backcheck.pipeline import assess_file, render_rich, render_text
 
         try:
-            answer_file, result = assess_file(self.knowledge, path)
+            answer_file, result = assess_file(self.knowledge, path, top=self.top)
         except InputError as exc:
             return "", tuple(exc.lines()), None
         source = answer_file.source
@@ -174,7 +181,9 @@ def ordered_results(job: Callable[[str], T], paths: Sequence[str]) -> Generator[
 Run = tuple[bytes, list["Verdict"], str | None]
 
 
-def json_runs(knowledge: Knowledge, paths: Sequence[str]) -> Generator[Run, None, None]:
+def json_runs(
+    knowledge: Knowledge, paths: Sequence[str], top: int | None = None
+) -> Generator[Run, None, None]:
     """The JSON lines of ``paths`` as UTF-8, in order, in runs (see ``Run``); parallel
     where fork is available and worth it.
 
@@ -182,7 +191,7 @@ def json_runs(knowledge: Knowledge, paths: Sequence[str]) -> Generator[Run, None
     sends only their lengths and verdicts, so the main process copies the bytes out of
     that file (one read a chunk) and never receives or decodes them through the pool.
     """
-    job = functools.partial(json_bytes, knowledge)
+    job = functools.partial(json_bytes, knowledge, top=top)
     spool = _Spool.open()
     chunks = _ordered_chunks(job, paths, spool.fill)
     if chunks is None:

@@ -46,7 +46,12 @@ from backcheck.result import (
 
 
 def assess(
-    knowledge: Knowledge, answers: Answers, version: int = 2, *, with_advice: bool = True
+    knowledge: Knowledge,
+    answers: Answers,
+    version: int = 2,
+    *,
+    with_advice: bool = True,
+    top: int | None = None,
 ) -> Result:
     """Triage and rank the conditions for ``answers``, given by a version-``version`` file.
 
@@ -54,6 +59,8 @@ def assess(
     answer was never asked, so it is listed in ``not_asked`` and does not raise the verdict.
     ``with_advice=False`` leaves out what a JSON line never shows: the safety net
     (``safety_net`` is None) and the answers in words (``answered`` is empty).
+    ``top`` keeps only that many of the likeliest conditions, for the result and its
+    safety net; the verdict and its reasons still come from them all.
     """
     tested = _with_history(knowledge, answers)
     fired, possible = _signs(_index_of(knowledge), tested)
@@ -103,6 +110,8 @@ def assess(
     relevant = [s for s in possible if s.level.rank > verdict.rank]
     info = knowledge.verdicts[verdict]
     ranking = _pointed_first(knowledge, fired, ranking)
+    if top is not None:
+        ranking = ranking[:top]
     result = Result(
         answers=answers,
         verdict=verdict,

@@ -38,43 +38,49 @@ class Format(StrEnum):
 
 
 def assess_answers(
-    knowledge: Knowledge, answers: Answers, version: int = 2, *, with_advice: bool = True
+    knowledge: Knowledge,
+    answers: Answers,
+    version: int = 2,
+    *,
+    with_advice: bool = True,
+    top: int | None = None,
 ) -> Result:
     """Assess answers already checked (from a version-``version`` file or the interview)."""
     from backcheck.engine import assess
 
-    return assess(knowledge, answers, version, with_advice=with_advice)
+    return assess(knowledge, answers, version, with_advice=with_advice, top=top)
 
 
 def assess_file(
-    knowledge: Knowledge, path: str, *, with_advice: bool = True
+    knowledge: Knowledge, path: str, *, with_advice: bool = True, top: int | None = None
 ) -> tuple[AnswerFile, Result]:
     """Read and check one answer file and assess it; InputError names every problem.
-    ``with_advice=False`` skips what only text formats show (see ``engine.assess``)."""
+    ``with_advice=False`` skips what only text formats show (see ``engine.assess``);
+    ``top`` keeps only that many of the likeliest conditions (the verdict is unchanged)."""
     from backcheck.answers import load_answer_file
 
     answer_file = load_answer_file(path, knowledge)
     result = assess_answers(
-        knowledge, answer_file.answers, answer_file.version, with_advice=with_advice
+        knowledge, answer_file.answers, answer_file.version, with_advice=with_advice, top=top
     )
     return answer_file, result
 
 
-def json_line(knowledge: Knowledge, path: str) -> JsonOutcome:
-    """One file as a JSON line with its verdict, or its error."""
+def json_line(knowledge: Knowledge, path: str, top: int | None = None) -> JsonOutcome:
+    """One file as a JSON line with its verdict, or its error (``top``: see assess_file)."""
     from backcheck.output.jsonout import to_json_line
 
     try:
-        answer_file, result = assess_file(knowledge, path, with_advice=False)
+        answer_file, result = assess_file(knowledge, path, with_advice=False, top=top)
     except InputError as exc:  # its lines, each escaped: splitting them gives them back
         return None, "\n".join(exc.lines()), None
     return to_json_line(result, answer_file.source), None, result.verdict
 
 
-def json_bytes(knowledge: Knowledge, path: str) -> EncodedOutcome:
+def json_bytes(knowledge: Knowledge, path: str, top: int | None = None) -> EncodedOutcome:
     """``json_line`` as UTF-8 with its line break: what a batch worker hands back, so
     that the main process only copies it out (no decoding and encoding again)."""
-    line, error, verdict = json_line(knowledge, path)
+    line, error, verdict = json_line(knowledge, path, top)
     data = None if line is None else (line + "\n").encode("utf-8", "backslashreplace")
     return data, error, verdict
 
@@ -126,8 +132,10 @@ def run_files(
     report_error: Callable[[str], None],
     *,
     details: bool = False,
+    top: int | None = None,
 ) -> tuple[int, Verdict | None]:
-    """Assess each file in turn, writing as it goes; returns the failures and the worst verdict."""
+    """Assess each file in turn, writing as it goes; returns the failures and the worst
+    verdict. ``top``: list only that many of each file's likeliest conditions."""
     import contextlib
 
     from backcheck.answers import STDIN, read_stdin
@@ -143,9 +151,9 @@ def run_files(
         opener = getattr(sink, "binary_writer", None)
         write_bytes = opener() if opener is not None else None
         if write_bytes is not None:
-            failures, worst = _json_runs(knowledge, files, write_bytes, report_error)
+            failures, worst = _json_runs(knowledge, files, write_bytes, report_error, top)
         else:
-            failures, worst = _json_lines(knowledge, files, sink, report_error)
+            failures, worst = _json_lines(knowledge, files, sink, report_error, top)
         sink.flush()
         return failures, worst
 
@@ -157,10 +165,10 @@ def run_files(
     from backcheck.batch import PARALLEL_FROM
 
     if len(files) >= PARALLEL_FROM and fmt != Format.HTML:
-        return _run_batch(knowledge, files, fmt, sink, report_error, console, details, today)
+        return _run_batch(knowledge, files, fmt, sink, report_error, console, details, today, top)
     for index, path in enumerate(files):
         try:
-            answer_file, result = assess_file(knowledge, path)
+            answer_file, result = assess_file(knowledge, path, top=top)
         except InputError as exc:
             for line in exc.lines():
                 report_error(line)
@@ -189,6 +197,7 @@ def _json_runs(
     files: Sequence[str],
     write_bytes: Callable[[bytes], None],
     report_error: Callable[[str], None],
+    top: int | None,
 ) -> tuple[int, Verdict | None]:
     """``run_files`` for JSON into a sink that takes UTF-8: the lines in runs of files."""
     import contextlib
@@ -197,7 +206,7 @@ def _json_runs(
 
     failures = 0
     worst: Verdict | None = None
-    runs = json_runs(knowledge, files)
+    runs = json_runs(knowledge, files, top)
     # Closed on the way out, even on Ctrl-C, so that no worker is left behind.
     with contextlib.closing(runs):
         for data, verdicts, error in runs:
@@ -218,6 +227,7 @@ def _json_lines(
     files: Sequence[str],
     sink: TextIO,
     report_error: Callable[[str], None],
+    top: int | None,
 ) -> tuple[int, Verdict | None]:
     """``run_files`` for JSON into any other text sink: line by line."""
     import contextlib
@@ -226,7 +236,7 @@ def _json_lines(
 
     failures = 0
     worst: Verdict | None = None
-    results = json_results(knowledge, files)
+    results = json_results(knowledge, files, top)
     # Closed on the way out, even on Ctrl-C, so that no worker is left behind.
     with contextlib.closing(results):
         for line, error, verdict in results:
@@ -250,6 +260,7 @@ def _run_batch(
     console: Console | None,
     details: bool,
     today: dt.date,
+    top: int | None,
 ) -> tuple[int, Verdict | None]:
     """``run_files`` for many files: each report drawn by a worker (for ``console``, as it
     would draw it), written here in the order of ``files``, with the same separators."""
@@ -270,7 +281,9 @@ def _run_batch(
         drawn = capture_console(settings)
         heading(drawn)  # the rule between files, drawn once
         separator = drawn.file.getvalue()  # type: ignore[attr-defined]  # a StringIO
-    results = text_results(knowledge, files, fmt, today, settings=settings, details=details)
+    results = text_results(
+        knowledge, files, fmt, today, settings=settings, details=details, top=top
+    )
     # Closed on the way out, even on Ctrl-C, so that no worker is left behind.
     with contextlib.closing(results):
         for index, (text, errors, verdict) in enumerate(results):

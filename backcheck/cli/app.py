@@ -202,6 +202,14 @@ def run(
     details: bool = typer.Option(
         False, "--details", help="Show everything: reasons, evidence, answers (rich format)."
     ),
+    top: int | None = typer.Option(
+        None,
+        "--top",
+        metavar="N",
+        min=1,
+        help="List only the N likeliest causes of each file (every format; the verdict and "
+        "its reasons are unchanged): shorter JSON lines, faster batches.",
+    ),
 ) -> None:
     """Assess answer files and print the verdict and likely causes."""
     from typing import TextIO, cast
@@ -220,13 +228,13 @@ def run(
         raise InputError(f"-f html: {len(files)} files given; the report is for one file")
     if report is None:
         failures, worst = run_files(
-            knowledge_of(ctx), files, output, sys.stdout, print_error, details=details
+            knowledge_of(ctx), files, output, sys.stdout, print_error, details=details, top=top
         )
     else:  # streamed into a new private file, put in place when every file is done
         with open_private(report, force=force) as private:
             sink = cast(TextIO, private)  # a text stream: write, flush, isatty
             failures, worst = run_files(
-                knowledge_of(ctx), files, output, sink, print_error, details=details
+                knowledge_of(ctx), files, output, sink, print_error, details=details, top=top
             )
     if failures:
         raise typer.Exit(ExitStatus.USAGE)
