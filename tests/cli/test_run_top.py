@@ -72,3 +72,16 @@ def test_a_top_that_is_not_a_positive_whole_number_is_one_error(
     assert len(lines) == 1
     assert lines[0].startswith("error: backcheck run: invalid value for '--top'")
     assert "Traceback" not in result.output
+
+
+def test_the_python_api_takes_a_top_too() -> None:
+    import backcheck
+
+    knowledge = backcheck.load_knowledge()
+    answers = backcheck.parse_answers({"sensation": ["tingling"], "age": 40}, knowledge)
+    whole = backcheck.assess(knowledge, answers)
+    short = backcheck.assess(knowledge, answers, top=2)
+    assert short.conditions == whole.conditions[:2]
+    assert short._replace(conditions=whole.conditions, safety_net=None) == whole._replace(
+        safety_net=None
+    )
