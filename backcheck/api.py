@@ -51,19 +51,24 @@ def parse_answers(
     return parse(dict(raw), knowledge, "answers")
 
 
-def assess(knowledge: Knowledge, answers: Answers, version: int = 2) -> Result:
+def assess(
+    knowledge: Knowledge, answers: Answers, version: int = 2, *, top: int | None = None
+) -> Result:
     """The self-contained result for checked ``answers``: verdict, reasons, ranking.
 
     ``version`` is the answer file's contract version: with 1, the version-2 red flags
-    left unanswered are listed as not asked instead of raising the verdict.
+    left unanswered are listed as not asked instead of raising the verdict. ``top``
+    keeps only that many of the likeliest conditions (the verdict still weighs them all).
     """
     from backcheck.answers import check_answers
     from backcheck.engine import assess as run
 
     if isinstance(version, bool) or version not in (1, 2):
         raise InputError(f"version: {version!r}; allowed: 1, 2")
+    if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < 1):
+        raise InputError(f"top: {top!r}; allowed: a whole number from 1")
     knowledge = _checked_knowledge(knowledge)
-    return run(knowledge, check_answers(answers, knowledge), version)
+    return run(knowledge, check_answers(answers, knowledge), version, top=top)
 
 
 def to_dict(result: Result, source: str | None = None) -> dict[str, Any]:

@@ -85,3 +85,12 @@ def test_the_python_api_takes_a_top_too() -> None:
     assert short._replace(conditions=whole.conditions, safety_net=None) == whole._replace(
         safety_net=None
     )
+
+
+@pytest.mark.parametrize("top", [0, -1, True, 2.5, "3"])
+def test_the_python_api_names_a_bad_top(top: object) -> None:
+    import backcheck
+
+    knowledge = backcheck.load_knowledge()
+    with pytest.raises(backcheck.InputError, match=r"^top: .*; allowed: a whole number from 1$"):
+        backcheck.assess(knowledge, {"age": 40}, top=top)  # type: ignore[arg-type]
