@@ -243,38 +243,57 @@ def _line_yaml(text: str) -> Any:
         raise _Unusual
     lines: list[tuple[int, int, Any, Any]] = []  # (indent, kind, key or word, value)
     values = 0
+    seen = _seen_lines
     for line in text.split("\n"):
-        match = _LINE.fullmatch(line)
-        if match is None:
-            if _BLANK.fullmatch(line):
-                continue
-            raise _Unusual
-        indent, item, key, word, flow = match.groups()
-        if item is not None:
-            lines.append((len(indent), _ITEM, _word(item), None))
-            values += 1
-        elif key in _WORDS:
-            raise _Unusual  # true: or null: is not a string key
-        elif word is not None:
-            lines.append((len(indent), _PAIR, key, _word(word)))
-            values += 2
-        elif flow is not None:
-            inner = flow.strip(" ")
-            words = [w.strip(" ") for w in inner.split(",")] if inner else []
-            if not all(map(_WORD.fullmatch, words)):
-                raise _Unusual  # [a b] or [a, , b]
-            items = list(map(_word, words))
-            lines.append((len(indent), _PAIR, key, items))
-            values += 2 + len(items)
-        else:
-            lines.append((len(indent), _OPEN, key, None))
-            values += 1
+        try:
+            known = seen[line]
+        except KeyError:
+            known = _read_line(line)  # raises _Unusual for a line it leaves to libyaml
+            if len(seen) < _SEEN_LINES:  # the first ones seen are kept: memory stays flat
+                seen[line] = known
+        if known is None:
+            continue  # blank, or a comment
+        indent, kind, key, value, count = known
+        if type(value) is tuple:  # a [list]: each file gets a list of its own
+            value = list(value)
+        lines.append((indent, kind, key, value))
+        values += count
     if not lines or lines[0][0] != 0 or values > MAX_NODES:
         raise _Unusual
     data, end = _line_mapping(lines, 0, 0, 0)
     if end != len(lines):
         raise _Unusual  # a line indented where nothing can be
     return data
+
+
+# What each line reads as, by its text: answer files repeat the same few hundred lines.
+_seen_lines: dict[str, tuple[int, int, Any, Any, int] | None] = {}
+_SEEN_LINES = 4096
+
+
+def _read_line(line: str) -> tuple[int, int, Any, Any, int] | None:
+    """One line of ``_line_yaml``: its indent, kind, key or word, value (a [list] as a
+    tuple) and how many values it holds; None for a blank or comment line."""
+    match = _LINE.fullmatch(line)
+    if match is None:
+        if _BLANK.fullmatch(line):
+            return None
+        raise _Unusual
+    indent, item, key, word, flow = match.groups()
+    if item is not None:
+        return len(indent), _ITEM, _word(item), None, 1
+    if key in _WORDS:
+        raise _Unusual  # true: or null: is not a string key
+    if word is not None:
+        return len(indent), _PAIR, key, _word(word), 2
+    if flow is not None:
+        inner = flow.strip(" ")
+        words = [w.strip(" ") for w in inner.split(",")] if inner else []
+        if not all(map(_WORD.fullmatch, words)):
+            raise _Unusual  # [a b] or [a, , b]
+        items = tuple(map(_word, words))
+        return len(indent), _PAIR, key, items, 2 + len(items)
+    return len(indent), _OPEN, key, None, 1
 
 
 def _word(text: str) -> Any:
