@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING, NamedTuple, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from backcheck.knowledge.model import Verdict
 from backcheck.output.style import (
@@ -18,6 +18,7 @@ from backcheck.output.style import (
     visible,
 )
 from backcheck.result import Reason, ReasonKind, Result
+from backcheck.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from rich.console import Console
