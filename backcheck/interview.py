@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
 
-from backcheck.engine import assess
 from backcheck.knowledge.model import Knowledge, Option, Question, Step, Verdict
 from backcheck.knowledge.rules import (
     AllOf,
@@ -24,7 +24,9 @@ from backcheck.knowledge.rules import (
     evaluate,
     questions_in,
 )
-from backcheck.result import Result
+
+if TYPE_CHECKING:
+    from backcheck.result import Result
 
 StepAnswers = Mapping[str, Answer | None]
 
@@ -68,7 +70,7 @@ class Prompt:
 
 
 Ask = Callable[[Prompt], StepAnswers | Back]
-Warn = Callable[[Result], AfterEmergency]
+Warn = Callable[["Result"], AfterEmergency]
 
 
 def shown_options(question: Question, answers: Answers) -> tuple[Option, ...]:
@@ -256,6 +258,8 @@ class Interview:
 
     def assessment(self) -> Result:
         """The verdict and ranking for the answers so far."""
+        from backcheck.engine import assess  # here: the first question is drawn without it
+
         return assess(self.knowledge, self.answers)
 
     def needs_warning(self) -> bool:

@@ -93,7 +93,7 @@ VERDICT_EXIT = {
 def stdout_console(*, plain: bool = False) -> Console:
     """The console for results; rich drops colour by itself when piped or with NO_COLOR;
     ``plain``: no colour, bold or frames at all."""
-    from backcheck.output.summary import console_for
+    from backcheck.output.console import console_for
 
     return console_for(plain=plain)
 
