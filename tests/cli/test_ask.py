@@ -419,6 +419,18 @@ def test_the_first_question_needs_neither_the_engine_nor_the_summary() -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_questionary_is_loaded_without_tls_and_ssl_stays_importable() -> None:
+    code = (
+        "import sys; from backcheck.cli.terminal import load_questionary; "
+        "q = load_questionary(); print(callable(q.text), 'ssl' in sys.modules); "
+        "import ssl; print(ssl.create_default_context() is not None)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == ["True", "False", "True"]
+
+
 # --- each prompt type, through the questionary asker ----------------------------------------
 
 
