@@ -8,7 +8,7 @@ asks the questions is passed in (an ``Ask`` callable), so tests script the perso
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -48,16 +48,81 @@ class AfterEmergency(Enum):
     BACK = "back"
 
 
-@dataclass(frozen=True, slots=True)
-class Prompt:
+class _Record:
+    """Equality and ``repr`` by field, as a dataclass has them.
+
+    The interview's records are written out rather than made with ``@dataclass``, which
+    compiles each class's methods on every start-up (a fiftieth of the interview's).
+    """
+
+    __slots__ = ()
+    _fields: tuple[str, ...] = ()
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self._fields)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, _Record)
+        return self._values() == other._values()
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
+        return f"{self.__class__.__qualname__}({shown})"
+
+
+class _Frozen(_Record):
+    """A record whose fields cannot change (a frozen dataclass), hashed by its fields."""
+
+    __slots__ = ()
+
+    def _set(self, **values: object) -> None:
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+
+class Prompt(_Frozen):
     """One step to put to the person, with what an asker needs to draw it."""
+
+    __slots__ = ("known", "number", "previous", "questions", "step", "total")
+    _fields = ("step", "questions", "number", "total", "previous", "known")
+    __match_args__ = ("step", "questions", "number", "total", "previous", "known")
 
     step: Step
     questions: tuple[Question, ...]  # the step's questions that are due, in order
     number: int  # 1 for the first prompt
     total: int  # prompts so far plus the steps that may still come (an upper bound)
     previous: Answers  # this step's answers before the person went back, to pre-select
-    known: Answers = field(default_factory=dict)  # every answer given before this step
+    known: Answers  # every answer given before this step
+
+    def __init__(
+        self,
+        step: Step,
+        questions: tuple[Question, ...],
+        number: int,
+        total: int,
+        previous: Answers,
+        known: Answers | None = None,
+    ) -> None:
+        """The prompt for ``step``; ``known`` defaults to no answers."""
+        self._set(
+            step=step,
+            questions=questions,
+            number=number,
+            total=total,
+            previous=previous,
+            known={} if known is None else known,
+        )
 
     @property
     def can_go_back(self) -> bool:
@@ -198,22 +263,40 @@ def steps_left(knowledge: Knowledge, answers: Answers, asked: tuple[str, ...]) -
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Answered:
+class Answered(_Frozen):
     """One step as the person answered it."""
+
+    __slots__ = ("answers", "step")
+    _fields = ("step", "answers")
+    __match_args__ = ("step", "answers")
 
     step: Step
     answers: StepAnswers
 
+    def __init__(self, step: Step, answers: StepAnswers) -> None:
+        """``step`` with its ``answers``."""
+        self._set(step=step, answers=answers)
 
-@dataclass
-class Interview:
+
+class Interview(_Record):
     """The steps answered so far; going back drops the last one."""
 
-    knowledge: Knowledge
-    done: list[Answered] = field(default_factory=list)
-    warned: bool = False  # the emergency advice was shown for the current answers
-    _undone: dict[str, StepAnswers] = field(default_factory=dict)
+    _fields = ("knowledge", "done", "warned", "_undone")
+    __match_args__ = ("knowledge", "done", "warned", "_undone")
+    __hash__ = None  # type: ignore[assignment]  # it changes as answers come in
+
+    def __init__(
+        self,
+        knowledge: Knowledge,
+        done: list[Answered] | None = None,
+        warned: bool = False,
+        _undone: dict[str, StepAnswers] | None = None,
+    ) -> None:
+        """An interview on ``knowledge``; ``_undone``: answers each step starts from."""
+        self.knowledge = knowledge
+        self.done: list[Answered] = [] if done is None else done
+        self.warned = warned  # the emergency advice was shown for the current answers
+        self._undone: dict[str, StepAnswers] = {} if _undone is None else _undone
 
     @property
     def answers(self) -> dict[str, Answer | None]:
@@ -267,14 +350,27 @@ class Interview:
         return not self.warned and self.assessment().verdict == Verdict.EMERGENCY
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(_Frozen):
     """How the interview ended."""
+
+    __slots__ = ("answers", "complete", "emergency_at", "prompts")
+    _fields = ("answers", "complete", "prompts", "emergency_at")
+    __match_args__ = ("answers", "complete", "prompts", "emergency_at")
 
     answers: dict[str, Answer | None]
     complete: bool  # every due step was answered
     prompts: int  # prompts answered, counting re-asks after going back
     emergency_at: int | None  # the prompt whose answer first set the emergency verdict
+
+    def __init__(
+        self,
+        answers: dict[str, Answer | None],
+        complete: bool,
+        prompts: int,
+        emergency_at: int | None,
+    ) -> None:
+        """The answers, whether every due step was answered, and how it went."""
+        self._set(answers=answers, complete=complete, prompts=prompts, emergency_at=emergency_at)
 
 
 def run_interview(interview: Interview, ask: Ask, warn: Warn) -> Outcome:
