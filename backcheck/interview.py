@@ -8,7 +8,6 @@ asks the questions is passed in (an ``Ask`` callable), so tests script the perso
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import FrozenInstanceError
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -24,6 +23,7 @@ from backcheck.knowledge.rules import (
     evaluate,
     questions_in,
 )
+from backcheck.records import Frozen, Record
 
 if TYPE_CHECKING:
     from backcheck.result import Result
@@ -48,50 +48,7 @@ class AfterEmergency(Enum):
     BACK = "back"
 
 
-class _Record:
-    """Equality and ``repr`` by field, as a dataclass has them.
-
-    The interview's records are written out rather than made with ``@dataclass``, which
-    compiles each class's methods on every start-up (a fiftieth of the interview's).
-    """
-
-    __slots__ = ()
-    _fields: tuple[str, ...] = ()
-
-    def _values(self) -> tuple[object, ...]:
-        return tuple(getattr(self, name) for name in self._fields)
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        assert isinstance(other, _Record)
-        return self._values() == other._values()
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
-        return f"{self.__class__.__qualname__}({shown})"
-
-
-class _Frozen(_Record):
-    """A record whose fields cannot change (a frozen dataclass), hashed by its fields."""
-
-    __slots__ = ()
-
-    def _set(self, **values: object) -> None:
-        for name, value in values.items():
-            object.__setattr__(self, name, value)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise FrozenInstanceError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise FrozenInstanceError(f"cannot delete field {name!r}")
-
-    def __hash__(self) -> int:
-        return hash(self._values())
-
-
-class Prompt(_Frozen):
+class Prompt(Frozen):
     """One step to put to the person, with what an asker needs to draw it."""
 
     __slots__ = ("known", "number", "previous", "questions", "step", "total")
@@ -263,7 +220,7 @@ def steps_left(knowledge: Knowledge, answers: Answers, asked: tuple[str, ...]) -
     )
 
 
-class Answered(_Frozen):
+class Answered(Frozen):
     """One step as the person answered it."""
 
     __slots__ = ("answers", "step")
@@ -278,7 +235,7 @@ class Answered(_Frozen):
         self._set(step=step, answers=answers)
 
 
-class Interview(_Record):
+class Interview(Record):
     """The steps answered so far; going back drops the last one."""
 
     _fields = ("knowledge", "done", "warned", "_undone")
@@ -350,7 +307,7 @@ class Interview(_Record):
         return not self.warned and self.assessment().verdict == Verdict.EMERGENCY
 
 
-class Outcome(_Frozen):
+class Outcome(Frozen):
     """How the interview ended."""
 
     __slots__ = ("answers", "complete", "emergency_at", "prompts")

@@ -399,7 +399,9 @@ def test_a_simulated_interview_keeps_the_vignettes_verdict(knowledge: Knowledge)
 
 
 def test_the_records_compare_show_and_freeze_as_dataclasses_do(knowledge: Knowledge) -> None:
+    import copy
     import dataclasses
+    import pickle
 
     from backcheck.interview import Answered, Outcome
 
@@ -420,6 +422,7 @@ def test_the_records_compare_show_and_freeze_as_dataclasses_do(knowledge: Knowle
     assert outcome != Outcome({"age": 40}, False, 3, None)
     records: list[Any] = [prompt, answered, outcome]
     for record in records:
+        assert copy.copy(record) == pickle.loads(pickle.dumps(record)) == record
         with pytest.raises(dataclasses.FrozenInstanceError):
             record.answers = {}
         with pytest.raises(dataclasses.FrozenInstanceError):
