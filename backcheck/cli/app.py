@@ -1,7 +1,5 @@
 """The command line: parse arguments, call the core, render. Nothing clinical lives here."""
 
-from __future__ import annotations
-
 import functools
 import re
 import sys
@@ -90,7 +88,7 @@ VERDICT_EXIT = {
 }
 
 
-def stdout_console(*, plain: bool = False) -> Console:
+def stdout_console(*, plain: bool = False) -> "Console":
     """The console for results; rich drops colour by itself when piped or with NO_COLOR;
     ``plain``: no colour, bold or frames at all."""
     from backcheck.output.console import console_for
@@ -122,7 +120,7 @@ def handle_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]  # functools.wraps keeps the signature of F
 
 
-def knowledge_of(ctx: typer.Context) -> Knowledge:
+def knowledge_of(ctx: typer.Context) -> "Knowledge":
     """The knowledge file chosen with --knowledge, or the shipped one; loaded once."""
     from backcheck.knowledge.loading import load_knowledge
 
