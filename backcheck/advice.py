@@ -10,11 +10,12 @@ cause usually takes to get better and the date to check again by.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from backcheck.knowledge.model import Knowledge, Verdict, WarningSign
 from backcheck.knowledge.safetynet import DATED, SafetyNet, SignNet
 from backcheck.result import ConditionScore, Contribution, ReasonKind, SignRef, strength_of
+from backcheck.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from backcheck.knowledge.rules import Answers

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from backcheck.errors import AnswerError, InputError
 from backcheck.knowledge.fields import Fields, is_whole, yes_no
 from backcheck.knowledge.model import Knowledge, Question, QuestionType
 from backcheck.knowledge.rules import Answer, Answers
+from backcheck.records import Frozen
 from backcheck.suggest import did_you_mean, listing
 from backcheck.textfile import MAX_ANSWER_FILE_BYTES, decode, parse_text, read_text
 
@@ -20,13 +20,22 @@ STDIN = "-"
 SUPPORTED_VERSIONS = (1, 2)
 
 
-@dataclass(frozen=True, slots=True)
-class AnswerFile:
+class AnswerFile(Frozen):
     """The answers read from one file, with where they came from."""
+
+    __slots__ = ("answers", "raw", "source")
+    _fields = ("source", "answers", "raw")
+    __match_args__ = ("source", "answers", "raw")
 
     source: str
     answers: Answers
     raw: dict[str, Any]
+
+    def __init__(self, source: str, answers: Answers, raw: dict[str, Any]) -> None:
+        """The answers of the file at ``source``, and its top level as read."""
+        object.__setattr__(self, "source", source)
+        object.__setattr__(self, "answers", answers)
+        object.__setattr__(self, "raw", raw)
 
     @property
     def version(self) -> int:

@@ -8,10 +8,9 @@ asks the questions is passed in (an ``Ask`` callable), so tests script the perso
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
 
-from backcheck.engine import assess
 from backcheck.knowledge.model import Knowledge, Option, Question, Step, Verdict
 from backcheck.knowledge.rules import (
     AllOf,
@@ -24,7 +23,10 @@ from backcheck.knowledge.rules import (
     evaluate,
     questions_in,
 )
-from backcheck.result import Result
+from backcheck.records import Frozen, Record
+
+if TYPE_CHECKING:
+    from backcheck.result import Result
 
 StepAnswers = Mapping[str, Answer | None]
 
@@ -46,16 +48,38 @@ class AfterEmergency(Enum):
     BACK = "back"
 
 
-@dataclass(frozen=True, slots=True)
-class Prompt:
+class Prompt(Frozen):
     """One step to put to the person, with what an asker needs to draw it."""
+
+    __slots__ = ("known", "number", "previous", "questions", "step", "total")
+    _fields = ("step", "questions", "number", "total", "previous", "known")
+    __match_args__ = ("step", "questions", "number", "total", "previous", "known")
 
     step: Step
     questions: tuple[Question, ...]  # the step's questions that are due, in order
     number: int  # 1 for the first prompt
     total: int  # prompts so far plus the steps that may still come (an upper bound)
     previous: Answers  # this step's answers before the person went back, to pre-select
-    known: Answers = field(default_factory=dict)  # every answer given before this step
+    known: Answers  # every answer given before this step
+
+    def __init__(
+        self,
+        step: Step,
+        questions: tuple[Question, ...],
+        number: int,
+        total: int,
+        previous: Answers,
+        known: Answers | None = None,
+    ) -> None:
+        """The prompt for ``step``; ``known`` defaults to no answers."""
+        self._set(
+            step=step,
+            questions=questions,
+            number=number,
+            total=total,
+            previous=previous,
+            known={} if known is None else known,
+        )
 
     @property
     def can_go_back(self) -> bool:
@@ -68,7 +92,7 @@ class Prompt:
 
 
 Ask = Callable[[Prompt], StepAnswers | Back]
-Warn = Callable[[Result], AfterEmergency]
+Warn = Callable[["Result"], AfterEmergency]
 
 
 def shown_options(question: Question, answers: Answers) -> tuple[Option, ...]:
@@ -196,22 +220,40 @@ def steps_left(knowledge: Knowledge, answers: Answers, asked: tuple[str, ...]) -
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Answered:
+class Answered(Frozen):
     """One step as the person answered it."""
+
+    __slots__ = ("answers", "step")
+    _fields = ("step", "answers")
+    __match_args__ = ("step", "answers")
 
     step: Step
     answers: StepAnswers
 
+    def __init__(self, step: Step, answers: StepAnswers) -> None:
+        """``step`` with its ``answers``."""
+        self._set(step=step, answers=answers)
 
-@dataclass
-class Interview:
+
+class Interview(Record):
     """The steps answered so far; going back drops the last one."""
 
-    knowledge: Knowledge
-    done: list[Answered] = field(default_factory=list)
-    warned: bool = False  # the emergency advice was shown for the current answers
-    _undone: dict[str, StepAnswers] = field(default_factory=dict)
+    _fields = ("knowledge", "done", "warned", "_undone")
+    __match_args__ = ("knowledge", "done", "warned", "_undone")
+    __hash__ = None  # type: ignore[assignment]  # it changes as answers come in
+
+    def __init__(
+        self,
+        knowledge: Knowledge,
+        done: list[Answered] | None = None,
+        warned: bool = False,
+        _undone: dict[str, StepAnswers] | None = None,
+    ) -> None:
+        """An interview on ``knowledge``; ``_undone``: answers each step starts from."""
+        self.knowledge = knowledge
+        self.done: list[Answered] = [] if done is None else done
+        self.warned = warned  # the emergency advice was shown for the current answers
+        self._undone: dict[str, StepAnswers] = {} if _undone is None else _undone
 
     @property
     def answers(self) -> dict[str, Answer | None]:
@@ -256,6 +298,8 @@ class Interview:
 
     def assessment(self) -> Result:
         """The verdict and ranking for the answers so far."""
+        from backcheck.engine import assess  # here: the first question is drawn without it
+
         return assess(self.knowledge, self.answers)
 
     def needs_warning(self) -> bool:
@@ -263,14 +307,27 @@ class Interview:
         return not self.warned and self.assessment().verdict == Verdict.EMERGENCY
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(Frozen):
     """How the interview ended."""
+
+    __slots__ = ("answers", "complete", "emergency_at", "prompts")
+    _fields = ("answers", "complete", "prompts", "emergency_at")
+    __match_args__ = ("answers", "complete", "prompts", "emergency_at")
 
     answers: dict[str, Answer | None]
     complete: bool  # every due step was answered
     prompts: int  # prompts answered, counting re-asks after going back
     emergency_at: int | None  # the prompt whose answer first set the emergency verdict
+
+    def __init__(
+        self,
+        answers: dict[str, Answer | None],
+        complete: bool,
+        prompts: int,
+        emergency_at: int | None,
+    ) -> None:
+        """The answers, whether every due step was answered, and how it went."""
+        self._set(answers=answers, complete=complete, prompts=prompts, emergency_at=emergency_at)
 
 
 def run_interview(interview: Interview, ask: Ask, warn: Warn) -> Outcome:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from backcheck.knowledge.model import Condition, Knowledge
+from backcheck.records import Frozen
 
 _FUZZY_CUTOFF = 0.8
 _SUGGEST_CUTOFF = 0.5
@@ -16,14 +16,26 @@ def normalise(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
-@dataclass(frozen=True, slots=True)
-class LookupResult:
+class LookupResult(Frozen):
     """The condition found, or the closest suggestions."""
 
+    __slots__ = ("condition", "suggestions", "symptom")
+    _fields = ("condition", "suggestions", "symptom")
+    __match_args__ = ("condition", "suggestions", "symptom")
+
     condition: Condition | None
-    suggestions: tuple[Condition, ...] = ()
+    suggestions: tuple[Condition, ...]
     # Set when the query is a symptom word: `suggestions` are the conditions it belongs to.
-    symptom: str | None = None
+    symptom: str | None
+
+    def __init__(
+        self,
+        condition: Condition | None,
+        suggestions: tuple[Condition, ...] = (),
+        symptom: str | None = None,
+    ) -> None:
+        """What a lookup found."""
+        self._set(condition=condition, suggestions=suggestions, symptom=symptom)
 
 
 def _index(knowledge: Knowledge) -> dict[str, str]:

@@ -8,10 +8,11 @@ ranked with its evidence: no renderer needs the knowledge it came from.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from backcheck.knowledge.model import Verdict
 from backcheck.knowledge.rules import Answer, Answers
+from backcheck.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from backcheck.advice import Advice

@@ -396,3 +396,46 @@ def test_a_simulated_interview_keeps_the_vignettes_verdict(knowledge: Knowledge)
         assert assess(knowledge, outcome.answers).verdict == assess(knowledge, answers).verdict, (
             name
         )
+
+
+def test_the_records_compare_show_and_freeze_as_dataclasses_do(knowledge: Knowledge) -> None:
+    import copy
+    import dataclasses
+    import pickle
+
+    from backcheck.interview import Answered, Outcome
+
+    step = knowledge.interview[0]
+    prompt = Prompt(step, (), 1, 5, {})
+    assert prompt == Prompt(step=step, questions=(), number=1, total=5, previous={}, known={})
+    assert prompt != Prompt(step, (), 2, 5, {})
+    assert prompt.known == {}
+    with pytest.raises(TypeError):  # hashed by its fields, and a dict has no hash
+        hash(prompt)
+    answered = Answered(step, {"age": 40})
+    assert repr(answered) == f"Answered(step={step!r}, answers={{'age': 40}})"
+    outcome = Outcome({"age": 40}, True, 3, None)
+    assert repr(outcome) == (
+        "Outcome(answers={'age': 40}, complete=True, prompts=3, emergency_at=None)"
+    )
+    assert outcome == Outcome({"age": 40}, True, 3, None)
+    assert outcome != Outcome({"age": 40}, False, 3, None)
+    records: list[Any] = [prompt, answered, outcome]
+    for record in records:
+        assert copy.copy(record) == pickle.loads(pickle.dumps(record)) == record
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            record.answers = {}
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            del record.answers
+        assert not hasattr(record, "__dict__")
+    interview = Interview(knowledge)
+    assert interview == Interview(knowledge, [], False, {})
+    interview.warned = True
+    assert interview != Interview(knowledge)
+    assert interview.done == []
+    assert interview.done is not Interview(knowledge).done
+    with pytest.raises(TypeError):
+        hash(interview)
+    match outcome:
+        case Outcome(answers, complete):
+            assert (answers, complete) == ({"age": 40}, True)

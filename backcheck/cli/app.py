@@ -1,7 +1,5 @@
 """The command line: parse arguments, call the core, render. Nothing clinical lives here."""
 
-from __future__ import annotations
-
 import functools
 import re
 import sys
@@ -90,10 +88,10 @@ VERDICT_EXIT = {
 }
 
 
-def stdout_console(*, plain: bool = False) -> Console:
+def stdout_console(*, plain: bool = False) -> "Console":
     """The console for results; rich drops colour by itself when piped or with NO_COLOR;
     ``plain``: no colour, bold or frames at all."""
-    from backcheck.output.summary import console_for
+    from backcheck.output.console import console_for
 
     return console_for(plain=plain)
 
@@ -122,7 +120,7 @@ def handle_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]  # functools.wraps keeps the signature of F
 
 
-def knowledge_of(ctx: typer.Context) -> Knowledge:
+def knowledge_of(ctx: typer.Context) -> "Knowledge":
     """The knowledge file chosen with --knowledge, or the shipped one; loaded once."""
     from backcheck.knowledge.loading import load_knowledge
 
@@ -395,4 +393,28 @@ def main() -> None:
         status = exc.exit_status
     if not streams.finish(guarded):
         status = ExitStatus.ERROR
-    sys.exit(status)
+    leave(status)
+
+
+def leave(status: int | str | None) -> None:
+    """Exit with ``status`` once a command is done, without tearing the interpreter down.
+
+    Left to itself, the interpreter would free every module, class and object one by one
+    (a tenth of a short command's instructions), work the operating system does at once
+    when the process ends. So when only this thread runs and the status is a number, the
+    exit handlers run as ``sys.exit`` would run them, the standard streams are flushed and
+    the process ends at once; anything else exits the usual way.
+    """
+    threading = sys.modules.get("threading")
+    alone = threading is None or threading.active_count() == 1
+    if not isinstance(status, int) or not alone or sys.flags.inspect:
+        sys.exit(status)
+    import atexit
+    import contextlib
+    import os
+
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # closed, or None: nothing is left to keep
+            stream.flush()
+    os._exit(status)

@@ -4,8 +4,6 @@ The command is registered on the typer app by backcheck.cli.app (in its place in
 The terminal checks go through backcheck.cli.terminal at call time, so tests can replace them.
 """
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -120,7 +118,7 @@ def ask(
     after()  # the history: the opt-in question once, where it is kept, what changed
 
 
-def _write_report(console: Any, path: Path, result: Result, *, force: bool) -> None:
+def _write_report(console: Any, path: Path, result: "Result", *, force: bool) -> None:
     """The HTML report for a doctor, written to ``path`` (readable only by the user)."""
     from backcheck.files import write_private
     from backcheck.output.html import render_html
@@ -129,7 +127,7 @@ def _write_report(console: Any, path: Path, result: Result, *, force: bool) -> N
     console.print(f"Report for your doctor written to {path}", markup=False)
 
 
-def _write_ask_result(result: Result, output: Format, *, details: bool, plain: bool) -> None:
+def _write_ask_result(result: "Result", output: Format, *, details: bool, plain: bool) -> None:
     """The interview's result on stdout, in the chosen format."""
     import datetime as dt
 

@@ -541,11 +541,10 @@ def _ask_yes_no(console: Console, question: str, *, plain: bool) -> bool:
                 return False
             if reply in ("y", "yes"):
                 return True
-    import questionary
-
     from backcheck.cli.prompts import _ask
+    from backcheck.cli.terminal import load_questionary
 
-    return bool(_ask(questionary.confirm(question, default=False)))
+    return bool(_ask(load_questionary().confirm(question, default=False)))
 
 
 def last_check() -> StoredCheck:

@@ -15,6 +15,7 @@ from backcheck.cli.terminal import (
     NOT_SURE,
     check_ticks,
     escape_markup,
+    load_questionary,
     parse_age,
     screen_answers,
     show_emergency,
@@ -308,8 +309,7 @@ def _questionary() -> Any:
     """questionary, with prompt_toolkit's default key bindings built once for all prompts."""
     import importlib
 
-    import questionary
-
+    questionary = load_questionary()
     for module_name, name in _SHARED_BINDINGS:
         module = importlib.import_module(module_name)
         build = getattr(module, name, None)

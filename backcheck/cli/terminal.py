@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from backcheck.interview import BACK, Back
 from backcheck.knowledge.model import Knowledge, Question, Verdict
@@ -72,12 +72,38 @@ def stop_on_signals() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+def load_questionary() -> Any:
+    """questionary (and prompt_toolkit), imported without TLS for asyncio.
+
+    prompt_toolkit runs on asyncio, which imports ``ssl`` (and OpenSSL with it) for network
+    connections that backcheck never makes: a twentieth of the interview's start-up. While
+    questionary is first imported, ``import ssl`` fails, as on a Python built without
+    OpenSSL, which asyncio allows for; ``ssl`` itself stays importable afterwards. A
+    version that cannot do without it is imported again the usual way.
+    """
+    if "asyncio" in sys.modules or "ssl" in sys.modules:
+        import questionary
+
+        return questionary
+    sys.modules["ssl"] = None  # type: ignore[assignment]  # "import ssl" raises ImportError
+    try:
+        import questionary
+    except ImportError:
+        sys.modules.pop("ssl", None)
+        import questionary
+    finally:
+        if "ssl" in sys.modules and sys.modules["ssl"] is None:
+            del sys.modules["ssl"]
+    return questionary
+
+
 @contextmanager
 def prompt_session(*, redirected: bool) -> Iterator[None]:
     """Draw the prompts on the terminal even when stdout is redirected."""
     if not redirected:
         yield
         return
+    load_questionary()
     from prompt_toolkit.application import create_app_session, get_app_session
     from prompt_toolkit.output import DummyOutput, create_output
 

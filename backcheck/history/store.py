@@ -19,11 +19,12 @@ import sqlite3
 import stat
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from backcheck.errors import BackcheckError
 from backcheck.knowledge.model import Verdict
 from backcheck.knowledge.rules import Answer, Answers
+from backcheck.tuples import NamedTuple
 
 ENV_HOME = "BACKCHECK_HOME"
 DB_NAME = "history.sqlite3"

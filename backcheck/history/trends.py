@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import NamedTuple
 
 from backcheck.knowledge.model import Knowledge, Verdict
 from backcheck.knowledge.rules import Answer, Answers, questions_in
 from backcheck.result import ReasonKind, Result
+from backcheck.tuples import NamedTuple
 
 SPELL_GAP_DAYS = 28
 COMPARE_DAYS = 28

@@ -7,9 +7,10 @@ about seven times cheaper to define, which matters on every start-up of a comman
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from backcheck.knowledge.rules import When
+from backcheck.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from backcheck.knowledge.safetynet import SafetyNet

@@ -32,7 +32,9 @@ missing answers could still set is "not ruled out" rather than silently false.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from backcheck.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from backcheck.knowledge.fields import Fields

@@ -7,12 +7,13 @@ usually takes to get better. Every problem is reported at once, each naming its 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from backcheck.errors import KnowledgeError
 from backcheck.knowledge.fields import Fields
 from backcheck.knowledge.model import Verdict
 from backcheck.suggest import did_you_mean
+from backcheck.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from backcheck.knowledge.model import Knowledge

@@ -12,7 +12,9 @@ left, and the words say that the side was not asked.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
+
+from backcheck.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from backcheck.knowledge.rules import Answers

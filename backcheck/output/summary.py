@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING, NamedTuple, TextIO
+from typing import TYPE_CHECKING
 
 from backcheck.knowledge.model import Verdict
+from backcheck.output.console import LineEnds, console_for
 from backcheck.output.style import (
     VERDICT_COLOUR,
     VERDICT_WORD,
@@ -18,31 +19,21 @@ from backcheck.output.style import (
     visible,
 )
 from backcheck.result import Reason, ReasonKind, Result
+from backcheck.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-__all__ = ["SHOWN_CONDITIONS", "bullets", "render_summary", "render_verdict_banner"]
+__all__ = [
+    "SHOWN_CONDITIONS",
+    "LineEnds",
+    "bullets",
+    "console_for",
+    "render_summary",
+    "render_verdict_banner",
+]
 
 SHOWN_CONDITIONS = 5
-
-
-def console_for(sink: TextIO | None = None, *, plain: bool = False) -> Console:
-    """A console writing to ``sink`` (stdout by default); colour drops by itself when piped,
-    and so do the spaces rich leaves at the end of wrapped lines. ``plain`` (`--plain`):
-    no colour, bold or frames at all."""
-    import sys
-
-    from rich.console import Console
-
-    stream = sink if sink is not None else sys.stdout
-    if not stream.isatty():
-        stream = LineEnds(stream)
-    # ":x:" in a file stays text
-    console = Console(
-        file=stream, highlight=False, emoji=False, color_system=None if plain else "auto"
-    )
-    return make_plain(console) if plain else console
 
 
 class ConsoleSettings(NamedTuple):
@@ -122,38 +113,6 @@ def capture_console(settings: ConsoleSettings) -> Console:
         emoji=False,
     )
     return make_plain(console) if settings.plain else console
-
-
-class LineEnds:
-    """A text stream that drops the spaces before each newline (for files and pipes)."""
-
-    def __init__(self, stream: TextIO) -> None:
-        """Write to ``stream``."""
-        self.stream = stream
-        self.line_ends = True  # spaces before a newline are dropped
-        self.spaces = ""  # spaces at the end of the text so far: kept until we know more
-
-    def write(self, text: str) -> int:
-        """Write ``text`` without the spaces that end its lines."""
-        lines = (self.spaces + text).split("\n")
-        last = lines.pop()
-        body = "".join(line.rstrip(" ") + "\n" for line in lines)
-        kept = last.rstrip(" ")
-        self.spaces = last[len(kept) :]
-        self.stream.write(body + kept)
-        return len(text)
-
-    def flush(self) -> None:
-        """Flush the stream (pending spaces wait for what follows them)."""
-        self.stream.flush()
-
-    def isatty(self) -> bool:
-        """Never a terminal."""
-        return False
-
-    def fileno(self) -> int:
-        """The stream's file descriptor."""
-        return self.stream.fileno()
 
 
 def render_verdict_banner(console: Console, result: Result) -> None:

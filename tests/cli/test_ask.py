@@ -403,6 +403,34 @@ def test_other_commands_do_not_import_questionary() -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_the_first_question_needs_neither_the_engine_nor_the_summary() -> None:
+    # what `ask` loads before drawing its first question; the rest comes while it is read
+    code = (
+        "import sys; from backcheck.cli import ask, plain, prompts, terminal; "
+        "from backcheck.cli.app import stdout_console; from backcheck.interview import Interview; "
+        "from backcheck.knowledge.loading import load_knowledge; "
+        "Interview(load_knowledge()).prompt(); stdout_console(); "
+        "print(sorted(m for m in ('backcheck.engine', 'backcheck.result', "
+        "'backcheck.output.summary') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_questionary_is_loaded_without_tls_and_ssl_stays_importable() -> None:
+    code = (
+        "import sys; from backcheck.cli.terminal import load_questionary; "
+        "q = load_questionary(); print(callable(q.text), 'ssl' in sys.modules); "
+        "import ssl; print(ssl.create_default_context() is not None)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == ["True", "False", "True"]
+
+
 # --- each prompt type, through the questionary asker ----------------------------------------
 
 
