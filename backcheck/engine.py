@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable
-from typing import NamedTuple
+from backcheck.tuples import NamedTuple
 
 from backcheck.knowledge.model import (
     Condition,
