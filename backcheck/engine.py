@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable
-from backcheck.tuples import NamedTuple
 
 from backcheck.knowledge.model import (
     Condition,
@@ -43,6 +42,7 @@ from backcheck.result import (
     Result,
     SignRef,
 )
+from backcheck.tuples import NamedTuple
 
 
 def assess(
