@@ -4,6 +4,7 @@ The command is registered on the typer app by backcheck.cli.app (in its place in
 The terminal checks go through backcheck.cli.terminal at call time, so tests can replace them.
 """
 
+import functools
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -79,7 +80,13 @@ def ask(
     problem = plain_asker.check_encoding(knowledge, sys.stderr if redirected else sys.stdout)
     if problem is not None:
         raise InputError(problem)
-    console = terminal.screen_console(plain=plain) if redirected else stdout_console(plain=plain)
+    # Made on first use: the interview draws its simple lines itself until then.
+    console: Any = terminal.LazyConsole(  # a Console wherever one is used
+        functools.partial(terminal.screen_console, plain=plain)
+        if redirected
+        else functools.partial(stdout_console, plain=plain),
+        sys.stderr if redirected else sys.stdout,
+    )
     asker: Any = (
         plain_asker.PlainAsker(knowledge, sys.stderr if redirected else sys.stdout)
         if plain

@@ -17,6 +17,7 @@ from backcheck.cli.terminal import (
     escape_markup,
     load_questionary,
     parse_age,
+    print_light,
     screen_answers,
     show_emergency,
 )
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from backcheck.result import Result
 
 SELECT_KEYS = "(↑/↓ and Enter)"
+MEANINGS_HINT = "Press ? to see what every line means."
 CHECKBOX_KEYS = "(↑/↓, Space to tick, Enter when done)"
 
 
@@ -61,11 +63,12 @@ class TerminalAsker:
         return reply if reply is BACK else {question.id: reply}
 
     def _intro(self, prompt: Prompt, help_text: str) -> None:
+        head = f"Question {prompt.number} of about {prompt.total}"
+        if print_light(self.console, [("\n", False), (head, True), (f"  {help_text}", False)]):
+            return
         from rich.markup import escape
 
-        self.console.print(
-            f"\n[dim]Question {prompt.number} of about {prompt.total}[/dim]  {escape(help_text)}"
-        )
+        self.console.print(f"\n[dim]{head}[/dim]  {escape(help_text)}")
 
     def _select(self, prompt: Prompt, question: Question) -> str | Back | None:
         questionary = _questionary()
@@ -133,8 +136,8 @@ class TerminalAsker:
                     for o in prompt.options_of(q)
                 ]
         meanings = self._meanings(prompt)
-        if meanings:
-            self.console.print("  [dim]Press ? to see what every line means.[/dim]")
+        if meanings and not print_light(self.console, [("  ", False), (MEANINGS_HINT, True)]):
+            self.console.print(f"  [dim]{MEANINGS_HINT}[/dim]")
         answered = [previous.get(q.id, "") for q in prompt.questions]
         choices += [
             questionary.Separator(),
@@ -211,7 +214,7 @@ class TerminalAsker:
     def _yes_no_unsure(self, message: str, help_text: str) -> str | None:
         questionary = _questionary()
 
-        if help_text:
+        if help_text and not print_light(self.console, [("  ", False), (help_text, True)]):
             self.console.print(f"  [dim]{escape_markup(help_text)}[/dim]")
         value = _ask(
             questionary.select(
@@ -247,7 +250,9 @@ class TerminalAsker:
             return values
         if len(values) > 1:  # questionary shows only "done (N selections)"; say which
             titles = {c.value: c.title for c in choices if not isinstance(c, questionary.Separator)}
-            self.console.print("  → " + "; ".join(str(titles[v]) for v in values), markup=False)
+            ticked = "  → " + "; ".join(str(titles[v]) for v in values)
+            if not print_light(self.console, [(ticked, False)]):
+                self.console.print(ticked, markup=False)
         return values
 
     def _age(self, prompt: Prompt, question: Question) -> int | Back:

@@ -7,10 +7,10 @@ up through this module at call time, so tests can replace them here.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from backcheck.interview import BACK, Back
 from backcheck.knowledge.model import Knowledge, Question, Verdict
@@ -26,6 +26,148 @@ NONE_OF_THESE = "__none_of_these__"
 NOT_SURE = "__not_sure__"
 GO_BACK = "__back__"
 BACK_WORDS = ("b", "back")
+
+
+class LazyConsole:
+    """The interview's rich console, made (and rich imported, some 20 ms) on first use.
+
+    Until then ``print_light`` draws the interview's simple lines itself, exactly as the
+    console would, so the first question shows without waiting for rich.
+    """
+
+    def __init__(self, make: Callable[[], Console], stream: TextIO) -> None:
+        """``make`` builds the console, which writes to ``stream``."""
+        self._make = make
+        self._console: Console | None = None
+        self.stream = stream
+
+    @property
+    def made(self) -> bool:
+        """Whether the console exists yet."""
+        return self._console is not None
+
+    def console(self) -> Console:
+        """The console, made now if need be."""
+        if self._console is None:
+            self._console = self._make()
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.console(), name)
+
+
+# A line of the interview as pieces of text, each dim or not.
+Pieces = Sequence[tuple[str, bool]]
+# The environment variables that change how rich sees a terminal or its size.
+_RICH_SETTINGS = ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "NO_COLOR", "COLUMNS")
+# Characters one column wide for certain (rich measures the rest: it prints them then).
+_NARROW = frozenset(chr(code) for code in range(0x20, 0x7F)) | frozenset(
+    "\u2190\u2192\u2013\u2014\u2018\u2019\u201c\u201d\u2026"  # arrows, dashes, quotes, ...
+)
+_WORD = None  # rich's word: leading spaces, the word, its trailing spaces (compiled on use)
+
+
+def print_light(console: object, pieces: Pieces) -> bool:
+    """Print ``pieces`` on a LazyConsole not made yet, byte for byte as its rich console
+    would print them (wrapped at the terminal's width, dim in the terminal's escape code);
+    False, printing nothing, where that is not sure: the console already exists, a
+    character's width is not certain, or the environment sets what rich reads (then the
+    caller prints with rich)."""
+    import os
+
+    if not isinstance(console, LazyConsole) or console.made or os.name != "posix":
+        return False
+    environ = os.environ
+    term = environ.get("TERM", "").strip().lower()
+    if term in ("", "dumb", "unknown") or any(name in environ for name in _RICH_SETTINGS):
+        return False
+    for part, _ in pieces:
+        plain = part.replace("\n", "")
+        if not plain.isprintable() or not (plain.isascii() or set(plain) <= _NARROW):
+            return False
+    stream = console.stream
+    try:
+        if not stream.isatty():
+            return False
+    except ValueError:  # closed
+        return False
+    width = 0
+    for fd in (0, 1, 2):  # as rich finds the size
+        try:
+            width = os.get_terminal_size(fd).columns
+        except (AttributeError, ValueError, OSError):
+            continue
+        break
+    stream.write(light_text(pieces, width or 80, dim=True))
+    stream.flush()
+    return True
+
+
+def light_text(pieces: Pieces, width: int, *, dim: bool) -> str:
+    """What rich's ``Console.print`` writes for ``pieces`` (one column a character) at ``width``
+    columns, with ``dim`` pieces in the dim escape code when ``dim`` (a colour terminal),
+    ending with a newline: each line wrapped as rich wraps words (tests compare the two)."""
+    import re
+
+    global _WORD
+    if _WORD is None:
+        _WORD = re.compile(r"\s*\S+\s*")
+    text = "".join(part for part, _ in pieces)
+    styles = [is_dim for part, is_dim in pieces for _ in part]  # the style of each character
+    out = []
+    at = 0
+    for line in text.split("\n"):
+        breaks = _breaks(line, width)
+        for start, end in zip([0, *breaks], [*breaks, len(line)], strict=True):
+            piece = line[start:end]
+            if len(piece) > width:  # only trailing spaces go beyond: rich crops them
+                kept = piece.rstrip(" ")
+                piece = piece[: max(len(kept), width)]
+            out.append(_styled(piece, styles[at + start : at + start + len(piece)], dim=dim))
+        at += len(line) + 1
+    return "\n".join(out) + "\n"
+
+
+def _breaks(line: str, width: int) -> list[int]:
+    """Where rich breaks ``line`` (one column a character) to fit ``width`` (rich's
+    ``divide_line``)."""
+    assert _WORD is not None
+    breaks: list[int] = []
+    offset = 0
+    for match in _WORD.finditer(line):
+        start, word = match.start(), match.group(0)
+        length = len(word.rstrip())
+        if width - offset >= length:
+            offset += len(word)
+        elif length > width:  # folded over as many lines as it takes
+            folded = [word[i : i + width] for i in range(0, len(word), width)]
+            for index, part in enumerate(folded):
+                if start:
+                    breaks.append(start)
+                if index == len(folded) - 1:
+                    offset = len(part)
+                else:
+                    start += len(part)
+        elif offset and start:
+            breaks.append(start)
+            offset = len(word)
+    return breaks
+
+
+def _styled(piece: str, styles: list[bool], *, dim: bool) -> str:
+    """``piece`` with its dim runs in the dim escape code (when ``dim``)."""
+    if not dim or not any(styles):
+        return piece
+    out = []
+    at = 0
+    while at < len(piece):
+        end = at
+        while end < len(piece) and styles[end] == styles[at]:
+            end += 1
+        run = piece[at:end]
+        out.append(f"\x1b[2m{run}\x1b[0m" if styles[at] else run)
+        at = end
+    return "".join(out)
 
 
 def is_terminal() -> bool:

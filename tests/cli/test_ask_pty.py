@@ -258,3 +258,38 @@ def test_plain_in_a_real_terminal(tmp_path: Path) -> None:
     answers = yaml.safe_load(saved.read_text(encoding="utf-8"))["answers"]
     expected = {k: list(v) if isinstance(v, tuple) else v for k, v in full_answers().items()}
     assert answers == expected
+
+
+def test_on_an_ordinary_colour_terminal_the_first_question_comes_before_rich() -> None:
+    # no NO_COLOR or COLUMNS: the interview draws its simple lines itself until rich loads
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS", "LINES")}
+    env.pop("TTY_COMPATIBLE", None)
+    env.pop("FORCE_COLOR", None)
+    env.update(TERM="xterm-256color", PROMPT_TOOLKIT_NO_CPR="1", PYTHONPROFILEIMPORTTIME="1")
+    screen = io.StringIO()
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "backcheck", "ask", "--no-history"],
+        cwd=str(ROOT),
+        env=env,
+        encoding="utf-8",
+        timeout=15,
+        dimensions=(40, 100),
+    )
+    child.logfile_read = screen
+    try:
+        answer(child, "How old are you?", "35", ENTER)
+        answer(child, "What sex is your body?", DOWN, ENTER)
+        child.expect_exact("What do you feel, and where in your back?")
+        first = screen.getvalue()
+        before = first[: first.index("How old are you?")]
+        assert "\x1b[2mQuestion 1 of about " in before  # dim, as rich draws it
+        assert "rich.console" not in before  # rich was not imported yet
+        assert "\x1b[2mQuestion 3 of about " in first
+        child.sendcontrol("c")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert "Stopped. Nothing was kept" in screen.getvalue()  # rich, loaded when needed
+    assert "rich.console" in screen.getvalue()
+    assert child.exitstatus == 130

@@ -1,0 +1,124 @@
+"""The interview's simple lines drawn without rich: byte for byte what rich would draw."""
+
+from __future__ import annotations
+
+import io
+import os
+from typing import Any
+
+import pytest
+from rich.console import Console
+from rich.markup import escape
+
+from backcheck.cli import terminal
+from backcheck.cli.prompts import MEANINGS_HINT
+from backcheck.cli.terminal import LazyConsole, light_text, print_light
+from backcheck.knowledge.model import Knowledge
+
+WIDTHS = [*range(8, 60, 3), 79, 80, 100, 120, 200]
+
+
+def _rich(text: str, width: int, *, colour: bool, **options: Any) -> str:
+    out = io.StringIO()
+    console = Console(
+        file=out,
+        width=width,
+        force_terminal=colour,
+        color_system="standard" if colour else None,
+        highlight=False,
+        emoji=False,
+    )
+    console.print(text, **options)
+    return out.getvalue()
+
+
+Line = tuple[str, list[tuple[str, bool]], dict[str, Any]]
+
+
+def _lines(knowledge: Knowledge) -> list[Line]:
+    """Every line the interview draws this way: rich markup, the pieces, print options."""
+    helps = [q.help for q in knowledge.questions.values()] + [s.help for s in knowledge.interview]
+    helps += ["x" * 130, "a  b   c    d " * 20, "", "trailing   "]
+    lines: list[Line] = []
+    for text in helps:
+        for head in ("Question 1 of about 17", "Question 12 of about 9"):
+            pieces = [("\n", False), (head, True), (f"  {text}", False)]
+            lines.append((f"\n[dim]{head}[/dim]  {escape(text)}", pieces, {}))
+        lines.append((f"  [dim]{escape(text)}[/dim]", [("  ", False), (text, True)], {}))
+    lines.append((f"  [dim]{MEANINGS_HINT}[/dim]", [("  ", False), (MEANINGS_HINT, True)], {}))
+    for question in knowledge.questions.values():
+        labels = "; ".join(option.label for option in question.options)
+        if labels:
+            ticked = f"  → {labels}"
+            lines.append((ticked, [(ticked, False)], {"markup": False}))
+    return lines
+
+
+@pytest.mark.parametrize("colour", [True, False], ids=["colour", "no-colour"])
+def test_every_simple_line_is_what_rich_draws(knowledge: Knowledge, colour: bool) -> None:
+    for markup, pieces, options in _lines(knowledge):
+        for width in WIDTHS:
+            expected = _rich(markup, width, colour=colour, **options)
+            assert light_text(pieces, width, dim=colour) == expected, (markup[:40], width)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.fixture
+def plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An ordinary colour terminal 72 columns wide, with nothing set that rich reads."""
+    monkeypatch.setenv("TERM", "xterm-256color")
+    for name in terminal._RICH_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(os, "get_terminal_size", lambda fd: os.terminal_size((72, 24)))
+
+
+def _made() -> Console:
+    raise AssertionError("the console is not needed for a simple line")
+
+
+@pytest.mark.usefixtures("plain_terminal")
+def test_a_console_not_made_yet_draws_the_line_itself() -> None:
+    screen = _Terminal()
+    console = LazyConsole(_made, screen)
+    pieces = [("\n", False), ("Question 3 of about 14", True), ("  Tick all that apply.", False)]
+    assert print_light(console, pieces)
+    assert not console.made
+    expected = _rich("\n[dim]Question 3 of about 14[/dim]  Tick all that apply.", 72, colour=True)
+    assert screen.getvalue() == expected
+    assert "\x1b[2mQuestion 3 of about 14\x1b[0m" in expected
+
+
+@pytest.mark.usefixtures("plain_terminal")
+@pytest.mark.parametrize(
+    "setting",
+    ["FORCE_COLOR=1", "NO_COLOR=1", "COLUMNS=50", "TTY_COMPATIBLE=0", "TERM=dumb", "TERM="],
+)
+def test_what_rich_reads_from_the_environment_leaves_the_line_to_rich(
+    monkeypatch: pytest.MonkeyPatch, setting: str
+) -> None:
+    name, value = setting.split("=")
+    monkeypatch.setenv(name, value)
+    screen = _Terminal()
+    assert not print_light(LazyConsole(_made, screen), [("Question 1 of about 9", True)])
+    assert screen.getvalue() == ""
+
+
+@pytest.mark.usefixtures("plain_terminal")
+@pytest.mark.parametrize("text", ["痛み", "\u200bhidden", "tab\there", "\x1b[31mred"])
+def test_a_character_of_uncertain_width_leaves_the_line_to_rich(text: str) -> None:
+    screen = _Terminal()
+    assert not print_light(LazyConsole(_made, screen), [(text, False)])
+    assert screen.getvalue() == ""
+
+
+@pytest.mark.usefixtures("plain_terminal")
+def test_once_the_console_exists_or_off_a_terminal_rich_draws_every_line() -> None:
+    made = LazyConsole(lambda: Console(file=_Terminal()), _Terminal())
+    made.console()
+    assert not print_light(made, [("Question 2 of about 9", True)])
+    assert not print_light(LazyConsole(_made, io.StringIO()), [("Question 2 of about 9", True)])
+    assert not print_light(Console(file=_Terminal()), [("Question 2 of about 9", True)])
