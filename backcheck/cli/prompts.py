@@ -6,6 +6,7 @@ Every prompt uses ``unsafe_ask()``: Ctrl-C raises KeyboardInterrupt (exit status
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ from backcheck.cli.terminal import (
     NONE_OF_THESE,
     NOT_SURE,
     check_ticks,
+    early_question,
     escape_markup,
     load_questionary,
     parse_age,
@@ -50,9 +52,11 @@ class TerminalAsker:
         step = prompt.step
         if step.is_screen:
             self._intro(prompt, step.help)
+            self._load(step.text)
             return self._screen(prompt)
         question = prompt.questions[0]
         self._intro(prompt, question.help)
+        self._load(question.text)
         reply: Answer | Back | None
         if question.type == "integer":
             reply = self._age(prompt, question)
@@ -61,6 +65,12 @@ class TerminalAsker:
         else:
             reply = self._select(prompt, question)
         return reply if reply is BACK else {question.id: reply}
+
+    def _load(self, text: str) -> None:
+        """The prompt library, loaded (the first time) with the question ``text`` on screen."""
+        if "questionary" not in sys.modules:
+            with early_question(self.console, text):
+                _questionary()
 
     def _intro(self, prompt: Prompt, help_text: str) -> None:
         head = f"Question {prompt.number} of about {prompt.total}"

@@ -6,6 +6,7 @@ up through this module at call time, so tests can replace them here.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -17,6 +18,8 @@ from backcheck.knowledge.model import Knowledge, Question, Verdict
 from backcheck.knowledge.rules import Answer, Answers
 
 if TYPE_CHECKING:
+    import re
+
     from rich.console import Console
 
     from backcheck.result import Result
@@ -58,13 +61,13 @@ class LazyConsole:
 
 # A line of the interview as pieces of text, each dim or not.
 Pieces = Sequence[tuple[str, bool]]
-# The environment variables that change how rich sees a terminal or its size.
-_RICH_SETTINGS = ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "NO_COLOR", "COLUMNS")
+# The environment variables that change how rich sees a terminal or its size (NO_COLOR
+# is not one: it drops colours, and these lines have none, only dim).
+_RICH_SETTINGS = ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "COLUMNS")
 # Characters one column wide for certain (rich measures the rest: it prints them then).
 _NARROW = frozenset(chr(code) for code in range(0x20, 0x7F)) | frozenset(
     "\u2190\u2192\u2013\u2014\u2018\u2019\u201c\u201d\u2026"  # arrows, dashes, quotes, ...
 )
-_WORD = None  # rich's word: leading spaces, the word, its trailing spaces (compiled on use)
 
 
 def print_light(console: object, pieces: Pieces) -> bool:
@@ -73,34 +76,79 @@ def print_light(console: object, pieces: Pieces) -> bool:
     False, printing nothing, where that is not sure: the console already exists, a
     character's width is not certain, or the environment sets what rich reads (then the
     caller prints with rich)."""
-    import os
-
-    if not isinstance(console, LazyConsole) or console.made or os.name != "posix":
-        return False
-    environ = os.environ
-    term = environ.get("TERM", "").strip().lower()
-    if term in ("", "dumb", "unknown") or any(name in environ for name in _RICH_SETTINGS):
+    if not isinstance(console, LazyConsole) or console.made:
         return False
     for part, _ in pieces:
         plain = part.replace("\n", "")
         if not plain.isprintable() or not (plain.isascii() or set(plain) <= _NARROW):
             return False
-    stream = console.stream
+    width = _ordinary_terminal(console.stream)
+    if width is None:
+        return False
+    console.stream.write(light_text(pieces, width, dim=True))
+    console.stream.flush()
+    return True
+
+
+def _ordinary_terminal(stream: TextIO) -> int | None:
+    """The width of the terminal ``stream`` writes to, as rich finds it, when nothing in
+    the environment changes how rich sees it; else None."""
+    import os
+
+    if os.name != "posix":
+        return None
+    environ = os.environ
+    term = environ.get("TERM", "").strip().lower()
+    if term in ("", "dumb", "unknown") or any(name in environ for name in _RICH_SETTINGS):
+        return None
     try:
         if not stream.isatty():
-            return False
+            return None
     except ValueError:  # closed
-        return False
-    width = 0
+        return None
     for fd in (0, 1, 2):  # as rich finds the size
         try:
-            width = os.get_terminal_size(fd).columns
+            return os.get_terminal_size(fd).columns or 80
         except (AttributeError, ValueError, OSError):
             continue
-        break
-    stream.write(light_text(pieces, width or 80, dim=True))
-    stream.flush()
-    return True
+    return 80
+
+
+@contextmanager
+def early_question(console: object, text: str) -> Iterator[None]:
+    """While the prompt library loads for the first prompt (some 60 ms), the question is
+    on the screen already, and keys typed meanwhile wait without being echoed; the
+    prompt then draws itself over it and reads them. Elsewhere (a question too long for
+    one line, an unusual terminal): nothing."""
+    stream = getattr(console, "stream", None)
+    line = f"? {text}"
+    width = None if stream is None else _ordinary_terminal(stream)
+    if (
+        width is None
+        or len(line) >= width
+        or not (line.isascii() and line.isprintable())
+        or sys.stdin is None
+    ):
+        yield
+        return
+    import termios
+
+    try:
+        fd = sys.stdin.fileno()
+        settings = termios.tcgetattr(fd)
+    except (OSError, ValueError, termios.error):
+        yield
+        return
+    quiet = list(settings)
+    quiet[3] &= ~termios.ECHO  # lflag: keys typed now are kept, not shown
+    stream.write(line + "\r")  # type: ignore[union-attr]  # a stream: width was found
+    stream.flush()  # type: ignore[union-attr]
+    try:
+        termios.tcsetattr(fd, termios.TCSANOW, quiet)
+        yield
+    finally:
+        with contextlib.suppress(OSError, termios.error):
+            termios.tcsetattr(fd, termios.TCSANOW, settings)
 
 
 def light_text(pieces: Pieces, width: int, *, dim: bool) -> str:
@@ -109,15 +157,13 @@ def light_text(pieces: Pieces, width: int, *, dim: bool) -> str:
     ending with a newline: each line wrapped as rich wraps words (tests compare the two)."""
     import re
 
-    global _WORD
-    if _WORD is None:
-        _WORD = re.compile(r"\s*\S+\s*")
+    words = re.compile(r"\s*\S+\s*")  # rich's word: spaces, the word, its trailing spaces
     text = "".join(part for part, _ in pieces)
     styles = [is_dim for part, is_dim in pieces for _ in part]  # the style of each character
     out = []
     at = 0
     for line in text.split("\n"):
-        breaks = _breaks(line, width)
+        breaks = _breaks(line, width, words)
         for start, end in zip([0, *breaks], [*breaks, len(line)], strict=True):
             piece = line[start:end]
             if len(piece) > width:  # only trailing spaces go beyond: rich crops them
@@ -128,13 +174,12 @@ def light_text(pieces: Pieces, width: int, *, dim: bool) -> str:
     return "\n".join(out) + "\n"
 
 
-def _breaks(line: str, width: int) -> list[int]:
+def _breaks(line: str, width: int, words: re.Pattern[str]) -> list[int]:
     """Where rich breaks ``line`` (one column a character) to fit ``width`` (rich's
-    ``divide_line``)."""
-    assert _WORD is not None
+    ``divide_line``); ``words`` matches a word with the spaces around it."""
     breaks: list[int] = []
     offset = 0
-    for match in _WORD.finditer(line):
+    for match in words.finditer(line):
         start, word = match.start(), match.group(0)
         length = len(word.rstrip())
         if width - offset >= length:

@@ -260,7 +260,7 @@ def test_plain_in_a_real_terminal(tmp_path: Path) -> None:
     assert answers == expected
 
 
-def test_on_an_ordinary_colour_terminal_the_first_question_comes_before_rich() -> None:
+def test_on_an_ordinary_terminal_the_first_question_comes_before_rich_and_prompts() -> None:
     # no NO_COLOR or COLUMNS: the interview draws its simple lines itself until rich loads
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS", "LINES")}
     env.pop("TTY_COMPATIBLE", None)
@@ -278,13 +278,16 @@ def test_on_an_ordinary_colour_terminal_the_first_question_comes_before_rich() -
     )
     child.logfile_read = screen
     try:
-        answer(child, "How old are you?", "35", ENTER)
+        # the question shows while the prompts load; keys typed at once are kept for it
+        answer(child, "? How old are you?\r", "35", ENTER)
         answer(child, "What sex is your body?", DOWN, ENTER)
         child.expect_exact("What do you feel, and where in your back?")
         first = screen.getvalue()
         before = first[: first.index("How old are you?")]
         assert "\x1b[2mQuestion 1 of about " in before  # dim, as rich draws it
         assert "rich.console" not in before  # rich was not imported yet
+        assert "questionary" not in before  # nor the prompts
+        assert "35" in first[first.index("How old are you?") : first.index("What sex")]
         assert "\x1b[2mQuestion 3 of about " in first
         child.sendcontrol("c")
         child.expect(pexpect.EOF)

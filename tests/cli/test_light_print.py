@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 from typing import Any
@@ -18,13 +19,14 @@ from backcheck.knowledge.model import Knowledge
 WIDTHS = [*range(8, 60, 3), 79, 80, 100, 120, 200]
 
 
-def _rich(text: str, width: int, *, colour: bool, **options: Any) -> str:
+def _rich(text: str, width: int, *, colour: bool, no_color: bool = False, **options: Any) -> str:
     out = io.StringIO()
     console = Console(
         file=out,
         width=width,
         force_terminal=colour,
         color_system="standard" if colour else None,
+        no_color=no_color,
         highlight=False,
         emoji=False,
     )
@@ -54,11 +56,18 @@ def _lines(knowledge: Knowledge) -> list[Line]:
     return lines
 
 
-@pytest.mark.parametrize("colour", [True, False], ids=["colour", "no-colour"])
-def test_every_simple_line_is_what_rich_draws(knowledge: Knowledge, colour: bool) -> None:
+@pytest.mark.parametrize(
+    ("colour", "no_color"),
+    [(True, False), (True, True), (False, False)],
+    ids=["colour", "NO_COLOR", "no-terminal-codes"],
+)
+def test_every_simple_line_is_what_rich_draws(
+    knowledge: Knowledge, colour: bool, no_color: bool
+) -> None:
+    # NO_COLOR keeps dim, the one style of these lines
     for markup, pieces, options in _lines(knowledge):
         for width in WIDTHS:
-            expected = _rich(markup, width, colour=colour, **options)
+            expected = _rich(markup, width, colour=colour, no_color=no_color, **options)
             assert light_text(pieces, width, dim=colour) == expected, (markup[:40], width)
 
 
@@ -95,7 +104,7 @@ def test_a_console_not_made_yet_draws_the_line_itself() -> None:
 @pytest.mark.usefixtures("plain_terminal")
 @pytest.mark.parametrize(
     "setting",
-    ["FORCE_COLOR=1", "NO_COLOR=1", "COLUMNS=50", "TTY_COMPATIBLE=0", "TERM=dumb", "TERM="],
+    ["FORCE_COLOR=1", "COLUMNS=50", "TTY_COMPATIBLE=0", "TERM=dumb", "TERM="],
 )
 def test_what_rich_reads_from_the_environment_leaves_the_line_to_rich(
     monkeypatch: pytest.MonkeyPatch, setting: str
@@ -122,3 +131,72 @@ def test_once_the_console_exists_or_off_a_terminal_rich_draws_every_line() -> No
     assert not print_light(made, [("Question 2 of about 9", True)])
     assert not print_light(LazyConsole(_made, io.StringIO()), [("Question 2 of about 9", True)])
     assert not print_light(Console(file=_Terminal()), [("Question 2 of about 9", True)])
+
+
+class _Termios:
+    """termios as the interview uses it, recording each change of the terminal's settings."""
+
+    ECHO = 0o10
+    TCSANOW = 0
+    error = OSError
+
+    def __init__(self) -> None:
+        self.settings: list[Any] = [1, 2, 3, 0o10 | 0o2, 5, 6, []]
+        self.changes: list[list[Any]] = []
+
+    def tcgetattr(self, fd: int) -> list[Any]:
+        return list(self.settings)
+
+    def tcsetattr(self, fd: int, when: int, settings: list[Any]) -> None:
+        self.changes.append(list(settings))
+        self.settings = list(settings)
+
+
+@pytest.fixture
+def fake_termios(monkeypatch: pytest.MonkeyPatch) -> _Termios:
+    import sys
+
+    fake = _Termios()
+    monkeypatch.setitem(sys.modules, "termios", fake)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO()))
+    monkeypatch.setattr(sys.stdin, "fileno", lambda: 0)
+    return fake
+
+
+@pytest.mark.usefixtures("plain_terminal")
+@pytest.mark.parametrize("stopped", [False, True], ids=["loaded", "ctrl-c-meanwhile"])
+def test_the_first_question_shows_while_the_prompts_load_and_echo_comes_back(
+    fake_termios: _Termios, stopped: bool
+) -> None:
+    screen = _Terminal()
+    before: list[Any] = list(fake_termios.settings)
+    seen: list[list[Any]] = []
+    with (
+        pytest.raises(KeyboardInterrupt) if stopped else contextlib.nullcontext(),
+        terminal.early_question(LazyConsole(_made, screen), "How old are you?"),
+    ):
+        seen.append(list(fake_termios.settings))
+        if stopped:
+            raise KeyboardInterrupt
+    assert screen.getvalue() == "? How old are you?\r"  # the prompt draws itself over it
+    assert seen[0][3] == before[3] & ~_Termios.ECHO  # keys typed meanwhile are not shown
+    assert fake_termios.settings == before  # and the terminal is as it was
+
+
+@pytest.mark.usefixtures("plain_terminal")
+@pytest.mark.parametrize("case", ["dumb terminal", "too long", "not ascii"])
+def test_elsewhere_the_first_question_waits_for_the_prompt(
+    fake_termios: _Termios, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    text = "How old are you?"
+    if case == "dumb terminal":
+        monkeypatch.setenv("TERM", "dumb")
+    if case == "too long":
+        text = "word " * 20  # wider than the 72 columns: a second line would be left behind
+    if case == "not ascii":
+        text = "Wie alt sind Sie \u2013 in Jahren?"
+    screen = _Terminal()
+    with terminal.early_question(LazyConsole(_made, screen), text):
+        pass
+    assert screen.getvalue() == ""
+    assert fake_termios.changes == []
