@@ -67,10 +67,13 @@ class TerminalAsker:
         return reply if reply is BACK else {question.id: reply}
 
     def _load(self, text: str) -> None:
-        """The prompt library, loaded (the first time) with the question ``text`` on screen."""
+        """The prompt library, loaded (the first time) with the question ``text`` on screen,
+        and with it the engine for the interview's first assessment, so that no later key
+        press waits for an import."""
         if "questionary" not in sys.modules:
             with early_question(self.console, text):
                 _questionary()
+                import backcheck.engine  # noqa: F401
 
     def _intro(self, prompt: Prompt, help_text: str) -> None:
         head = f"Question {prompt.number} of about {prompt.total}"

@@ -55,6 +55,16 @@ class LazyConsole:
             self._console = self._make()
         return self._console
 
+    @property
+    def width(self) -> int:
+        """The console's width: found as rich finds it, without rich, on an ordinary
+        terminal (the interview lays out its lists by it)."""
+        if self._console is None:
+            width = _ordinary_terminal(self.stream)
+            if width is not None:
+                return width
+        return self.console().width
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self.console(), name)
 
