@@ -3,7 +3,9 @@
     python benchmarks/prompt_latency.py [--runs N] [--plain]
 
 For each prompt, times from the key press that answers it (Enter) to the next prompt's
-question on screen. Prints the median and p90 in milliseconds with the machine.
+question on screen; the first is answered once the prompt library has drawn it (the
+question shows while that library loads, and a person is still reading it then). Prints
+the median and p90 in milliseconds with the machine.
 Targets: median at most 20 ms, p90 at most 35 ms. Exits 1 when a target is missed.
 """
 
@@ -38,6 +40,9 @@ STEPS = [
     ("In the days before it started", SPACE),
     ("How much does it affect your daily life?", ""),
 ]
+# Drawn by the prompt library itself: the first prompt now takes keys (they are kept
+# from the moment the question shows, but a person cannot answer that fast).
+FIRST_PROMPT_READY = "(years)"
 PLAIN = ["35", "2", "4 9", "0", "0", "0", "1", "1", "2", "2", "1", "3 10", "1", "1"]
 
 
@@ -57,6 +62,8 @@ def one_run(plain: bool) -> list[float]:
     child.delaybeforesend = None
     times: list[float] = []
     child.expect_exact(STEPS[0][0])
+    if not plain:  # the question shows while the prompts load: a person reads it meanwhile
+        child.expect_exact(FIRST_PROMPT_READY)
     for index, (_, keys) in enumerate(STEPS):
         reply = PLAIN[index] + "\r" if plain else keys + ENTER
         if not plain:

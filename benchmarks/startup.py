@@ -8,7 +8,8 @@ every command once, in turn, so machine noise hits them alike. Prints medians, s
 and the median of the per-round ratios to the floor, with each command's target:
 `lookup sciatica` and `run FILE` at most 1.0, `run -f json FILE` and `--version` at most
 0.8, `--help` at most 0.7, and `ask` showing its first question (in a pseudo-terminal)
-within 1.3. Exits 1 when a target is missed.
+within 1.3; with no target, the time until its prompt takes keys (the question shows
+while the prompt library loads). Exits 1 when a target is missed.
 
     python benchmarks/startup.py [--rounds 21]
 """
@@ -93,15 +94,22 @@ def install_wheel(work: Path) -> Path:
 
 
 FIRST_QUESTION = "How old are you?"  # the interview's first question (data/knowledge.yaml)
+# What the prompt library draws with it: from then on keys are handled as they come (keys
+# typed since the question showed are kept for it).
+FIRST_PROMPT_READY = "(years)"
+READY = "--until-the-prompt-is-ready"  # a marker for time_once, never passed on
 
 
 def time_once(argv: list[str], env: dict[str, str]) -> float:
-    if argv[-1] == "ask":  # until the first question is on the screen of a real terminal
+    if argv[-1] in ("ask", READY):  # until the first question is on a real terminal's screen
         import pexpect
 
+        ready = argv[-1] == READY
         start = time.perf_counter()
-        child = pexpect.spawn(argv[0], argv[1:], env=env, encoding="utf-8", timeout=20)
+        child = pexpect.spawn(argv[0], argv[1:-1] if ready else argv[1:], env=env, timeout=20)
         child.expect_exact(FIRST_QUESTION)
+        if ready:  # and drawn by the prompt library, which then takes keys
+            child.expect_exact(FIRST_PROMPT_READY)
         elapsed = time.perf_counter() - start
         child.terminate(force=True)
         return elapsed
@@ -127,7 +135,7 @@ def main() -> int:
     env["PROMPT_TOOLKIT_NO_CPR"] = "1"
     env["TERM"] = "xterm"
     # name: (command, target ratio to the floor)
-    commands: dict[str, tuple[list[str], float]] = {
+    commands: dict[str, tuple[list[str], float | None]] = {
         "minimal typer app (floor)": ([str(python), str(minimal)], 1.0),
         "backcheck lookup sciatica": ([*backcheck, "lookup", "sciatica"], 1.0),
         "backcheck run FILE": ([*backcheck, "run", example], 1.0),
@@ -135,6 +143,7 @@ def main() -> int:
         "backcheck --version": ([*backcheck, "--version"], 0.8),
         "backcheck --help": ([*backcheck, "--help"], 0.7),
         "backcheck ask (first question)": ([*backcheck, "ask"], 1.3),
+        "  (its prompt ready for keys)": ([*backcheck, "ask", READY], None),
     }
     for argv, _ in commands.values():  # warm the OS file cache and the knowledge cache
         time_once(argv, env)
@@ -158,12 +167,13 @@ def main() -> int:
         q = statistics.quantiles(values, n=4)
         ratio = statistics.median(v / f for v, f in zip(values, floor_times, strict=True))
         target = commands[name][1]
-        if ratio > target:
+        if target is not None and ratio > target:
             missed.append(name)
+        shown = "" if target is None else f"{target:6.1f}"
         print(
             f"{name:32} {statistics.median(values) * 1000:7.1f}ms {min(values) * 1000:7.1f}ms "
             f"{max(values) * 1000:7.1f}ms {(q[2] - q[0]) * 1000:7.1f}ms {ratio:6.2f} "
-            f"{target:6.1f}"
+            f"{shown:>6}"
         )
     print(f"targets missed: {', '.join(missed)}" if missed else "every target met")
     return 1 if missed else 0
