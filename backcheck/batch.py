@@ -35,7 +35,7 @@ PARALLEL_FROM = 200
 WINDOW = 512
 # Files a worker takes at a time: fewer, larger messages between the processes (a window
 # holds whole chunks: see _Spool).
-CHUNK = 32
+CHUNK = 64
 
 T = TypeVar("T")
 # What each file becomes: set in the parent before forking; inherited by workers.

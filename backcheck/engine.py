@@ -309,12 +309,12 @@ def rank_conditions(knowledge: Knowledge, answers: Answers) -> tuple[ConditionSc
     # Scores equal to 12 places are a tie (sums in another order differ in the last bit);
     # the sort is stable and the conditions come in the order of the tie-breaks (the higher
     # prior, then the id), so sorting by the score alone ranks by all three.
-    scored.sort(key=_first)
+    scored.sort(key=_FIRST)
     return tuple(item for _, item in scored)
 
 
-def _first(row: tuple[float, ConditionScore]) -> float:
-    return row[0]
+# The sort key of a ranking entry (its negated score), read in C.
+_FIRST = operator.itemgetter(0)
 
 
 # One condition's score, the gate that set its prior (if any), that prior, and the
