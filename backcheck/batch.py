@@ -259,14 +259,14 @@ class _Spool:
             if data is not None:
                 lines.append(data)
             outcomes.append((0 if data is None else len(data), error, verdict))
-        block = b"".join(lines)
-        if self.fd is not None and len(block) <= self.SLOT:
-            try:
-                if os.pwrite(self.fd, block, self._offset(number)) == len(block):
+        size = sum(map(len, lines))
+        if self.fd is not None and size <= self.SLOT:
+            try:  # the lines as they are, without joining them into one more copy first
+                if os.pwritev(self.fd, lines, self._offset(number)) == size:
                     return number, None, outcomes
             except OSError:  # no room in memory: the lines go through the pipe
                 pass
-        return number, block, outcomes
+        return number, b"".join(lines), outcomes
 
     def take(self, number: int, outcomes: list[tuple[int, str | None, Verdict | None]]) -> bytes:
         """In the main process: the lines of chunk ``number`` from its slot."""
