@@ -319,6 +319,11 @@ def _on_pool(
 ) -> Generator[T, None, None]:
     global _job
     _job = job
+    # The first chunk here, before the workers start: they begin with the caches it
+    # filled (the engine's, the JSON's, the line reader's), as one process would, instead
+    # of each filling its own (about a sixth of their work in a batch of 10,000).
+    warm = CHUNK
+    yield work((0, list(paths[:warm])))
     # The knowledge lives as long as the process: the garbage collector need not walk it
     # again, and the workers then never touch (and so copy) the pages that hold it.
     gc.collect()
@@ -327,7 +332,7 @@ def _on_pool(
     previous = signal.signal(signal.SIGTERM, _interrupt)
     pool = context.Pool(workers, initializer=_ignore_interrupts)
     try:
-        starts = range(0, len(paths), WINDOW)
+        starts = range(warm, len(paths), WINDOW)
         windows = ((at, list(paths[at : at + WINDOW])) for at in starts)
         at, window = next(windows)
         working = _start(pool, window, at, work)

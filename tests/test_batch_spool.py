@@ -24,13 +24,16 @@ class _Sink:
     """A sink that takes UTF-8, logging what is written and what is reported, in order."""
 
     def __init__(self, *, slow: bool = False) -> None:
-        """``slow``: the first write takes a while, so the workers run ahead meanwhile."""
+        """``slow``: the first write once the workers are at work (after the first chunk,
+        which the main process assesses itself) takes a while, so they run ahead."""
         self.events: list[tuple[str, bytes | str]] = []
         self.slow = slow
+        self.lines = 0
 
     def binary_writer(self) -> Callable[[bytes], None]:
         def write(data: bytes) -> None:
-            if self.slow:
+            self.lines += bytes(data).count(b"\n")
+            if self.slow and self.lines > batch.CHUNK:
                 time.sleep(0.5)  # the workers fill every slot they may meanwhile
                 self.slow = False
             self.events.append(("out", bytes(data)))
