@@ -167,10 +167,11 @@ class TextJob:
 def ordered_results(job: Callable[[str], T], paths: Sequence[str]) -> Generator[T, None, None]:
     """``job(path)`` for every path, in the order of ``paths``; on a pool of forked workers
     where fork is available and the batch is large enough to be worth it."""
-    chunks = _ordered_chunks(job, paths, _in_worker)
-    if chunks is None:
+    pool = _pool_for(paths)
+    if pool is None:
         yield from (job(path) for path in paths)
         return
+    chunks = _on_pool(*pool, job, paths, _in_worker)
     with contextlib.closing(chunks):
         for chunk in chunks:
             yield from chunk
@@ -192,10 +193,8 @@ def json_runs(
     that file (one read a chunk) and never receives or decodes them through the pool.
     """
     job = functools.partial(json_bytes, knowledge, top=top)
-    spool = _Spool.open()
-    chunks = _ordered_chunks(job, paths, spool.fill)
-    if chunks is None:
-        spool.close()
+    pool = _pool_for(paths)
+    if pool is None:
         for path in paths:
             data, error, verdict = job(path)
             if data is None or verdict is None:
@@ -203,6 +202,8 @@ def json_runs(
             else:
                 yield data, [verdict], None
         return
+    spool = _Spool.open()  # only now: a batch in one process never makes the memory file
+    chunks = _on_pool(*pool, job, paths, spool.fill)
     with contextlib.closing(chunks), spool:
         for number, inline, outcomes in chunks:
             data = spool.take(number, outcomes) if inline is None else inline
@@ -227,7 +228,7 @@ SpooledChunk = tuple[int, bytes | None, list[tuple[int, str | None, "Verdict | N
 class _Spool:
     """A memory file with a slot for each chunk in flight (two windows' worth), which the
     forked workers write and the main process reads: each chunk's slot is written once
-    and read once, and reused only when its chunk has been read (see ``_ordered_chunks``:
+    and read once, and reused only when its chunk has been read (see ``_on_pool``:
     window n + 2 starts after window n is done)."""
 
     SLOTS = 2 * WINDOW // CHUNK
@@ -295,11 +296,9 @@ class _Spool:
         self.close()
 
 
-def _ordered_chunks(
-    job: Callable[[str], Any], paths: Sequence[str], work: Callable[[Chunk], T]
-) -> Generator[T, None, None] | None:
-    """``work`` on every chunk of ``paths`` on a pool of forked workers (each has ``job`` as
-    ``_job``), in order; None when one process will do (a small batch, one CPU, no fork)."""
+def _pool_for(paths: Sequence[str]) -> tuple[Any, int] | None:
+    """The fork context and worker count for a batch of ``paths``; None when one process
+    will do (a small batch, one CPU, no fork)."""
     workers = min(usable_cpus(), 8)
     if len(paths) < PARALLEL_FROM or workers < 2:
         return None
@@ -307,7 +306,7 @@ def _ordered_chunks(
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
-    return _on_pool(multiprocessing.get_context("fork"), workers, job, paths, work)
+    return multiprocessing.get_context("fork"), workers
 
 
 def _on_pool(
@@ -317,6 +316,8 @@ def _on_pool(
     paths: Sequence[str],
     work: Callable[[Chunk], T],
 ) -> Generator[T, None, None]:
+    """``work`` on every chunk of ``paths``, in order, on ``workers`` forked workers (each
+    has ``job`` as ``_job``)."""
     global _job
     _job = job
     # The first chunk here, before the workers start: they begin with the caches it
