@@ -109,7 +109,6 @@ def test_what_is_kept_stays_bounded_however_varied_the_answers(
     monkeypatch.setattr(jsonout, "_TAILS", 48)
     monkeypatch.setattr(jsonout, "_tails", {})
     monkeypatch.setattr(jsonout, "_arrays", {})
-    monkeypatch.setattr(jsonout, "_heads", {})
     engine._last_index = None
     pick = random.Random(7)
     for _ in range(300):
@@ -130,5 +129,4 @@ def test_what_is_kept_stays_bounded_however_varied_the_answers(
     assert len(jsonout._lines) == 32
     assert len(jsonout._tails) == 48
     assert len(jsonout._arrays) == 48
-    assert len(jsonout._heads) == len(KNOWLEDGE.conditions)
     engine._last_index = None  # the next test starts with the usual limits

@@ -144,13 +144,9 @@ def _condition_line(item: ConditionScore) -> str:
         tail = (contributions, _why_tail(contributions))
         if len(_tails) < _TAILS:
             _tails[id(contributions)] = tail
-    head = _heads.get(item.name)
-    if head is None or head[0] != item.id:
-        head = (item.id, _condition_head(item.id, item.name))
-        if len(_heads) < _TAILS:
-            _heads[item.name] = head
+    head = _condition_head(item.id, item.name)
     score = item.score
-    return f'{head[1]}, "score": {score_text(score)}, "strength": "{strength_of(score)}"{tail[1]}'
+    return f'{head}, "score": {score_text(score)}, "strength": "{strength_of(score)}"{tail[1]}'
 
 
 def score_text(score: float) -> str:
@@ -167,9 +163,6 @@ def score_text(score: float) -> str:
 # object, so no other can take its id while it is kept; at most _TAILS are kept.
 _tails: dict[int, tuple[tuple[Contribution, ...], str]] = {}
 _TAILS = 2048
-
-# The start of a condition's JSON, with its id, by its name.
-_heads: dict[str, tuple[str, str]] = {}
 
 # The same ends by the identities of the contributions, for explanations made again (the
 # same findings, a tuple made anew): the text itself is shared with _tails.
