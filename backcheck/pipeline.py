@@ -174,8 +174,7 @@ def run_files(
                 report_error(line)
             failures += 1
             continue
-        if worst is None or result.verdict.rank > worst.rank:
-            worst = result.verdict
+        worst = _worse(worst, result.verdict)
         source = answer_file.source
         if console is None:
             if index and fmt == Format.MARKDOWN:
@@ -190,6 +189,11 @@ def run_files(
             render_rich(console, result, shown, details=details, today=today)
         sink.flush()
     return failures, worst
+
+
+def _worse(worst: Verdict | None, verdict: Verdict) -> Verdict:
+    """The more urgent of the worst verdict so far (None: none yet) and ``verdict``."""
+    return verdict if worst is None or verdict.rank > worst.rank else worst
 
 
 def _json_runs(
@@ -213,8 +217,7 @@ def _json_runs(
             if data:
                 write_bytes(data)
             for verdict in verdicts:
-                if worst is None or verdict.rank > worst.rank:
-                    worst = verdict
+                worst = _worse(worst, verdict)
             if error is not None:
                 for message in error.splitlines():
                     report_error(message)
@@ -245,8 +248,7 @@ def _json_lines(
                     report_error(message)
                 failures += 1
                 continue
-            if worst is None or verdict.rank > worst.rank:
-                worst = verdict
+            worst = _worse(worst, verdict)
             sink.write(f"{line}\n")
     return failures, worst
 
@@ -292,8 +294,7 @@ def _run_batch(
                     report_error(line)
                 failures += 1
                 continue
-            if worst is None or verdict.rank > worst.rank:
-                worst = verdict
+            worst = _worse(worst, verdict)
             if index:
                 out.write(separator)
             out.write(text)
