@@ -391,16 +391,21 @@ def test_is_terminal_needs_a_terminal_stdin_only(
     assert term.is_terminal() is ok
 
 
+def _fresh_python(code: str) -> str:
+    """What ``code`` prints in a new interpreter started in the project's folder."""
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return out.stdout
+
+
 def test_other_commands_do_not_import_questionary() -> None:
     code = (
         "import sys; from typer.testing import CliRunner; from backcheck.cli.app import app; "
         "CliRunner().invoke(app, ['run', 'examples/strain.json']); "
         "print(sorted(m for m in ('questionary', 'prompt_toolkit') if m in sys.modules))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    assert out.stdout.strip() == "[]"
+    assert _fresh_python(code).strip() == "[]"
 
 
 def test_the_first_question_needs_neither_the_engine_nor_the_summary() -> None:
@@ -413,10 +418,7 @@ def test_the_first_question_needs_neither_the_engine_nor_the_summary() -> None:
         "print(sorted(m for m in ('backcheck.engine', 'backcheck.result', "
         "'backcheck.output.summary') if m in sys.modules))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    assert out.stdout.strip() == "[]"
+    assert _fresh_python(code).strip() == "[]"
 
 
 def test_questionary_is_loaded_without_tls_and_ssl_stays_importable() -> None:
@@ -425,10 +427,7 @@ def test_questionary_is_loaded_without_tls_and_ssl_stays_importable() -> None:
         "q = load_questionary(); print(callable(q.text), 'ssl' in sys.modules); "
         "import ssl; print(ssl.create_default_context() is not None)"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    assert out.stdout.split() == ["True", "False", "True"]
+    assert _fresh_python(code).split() == ["True", "False", "True"]
 
 
 # --- each prompt type, through the questionary asker ----------------------------------------

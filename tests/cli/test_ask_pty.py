@@ -23,10 +23,11 @@ DOWN, UP, ENTER, SPACE, CTRL_C = "\x1b[B", "\x1b[A", "\r", " ", "\x03"
 
 
 def spawn(
-    *args: str, env: dict[str, str] | None = None, timeout: int = 15
+    *args: str, env: dict[str, str] | None = None, timeout: int = 15, ordinary: bool = False
 ) -> tuple[pexpect.spawn[str], io.StringIO]:
-    """`backcheck ask ARGS` in a 40x100 pseudo-terminal (``env`` added to the environment);
-    what it draws is recorded in the returned buffer."""
+    """`backcheck ask ARGS` in a 40x100 pseudo-terminal (``env`` added to the environment;
+    ``ordinary``: no COLUMNS, LINES or FORCE_COLOR, so the interview draws its simple lines
+    itself); what it draws is recorded in the returned buffer."""
     env = {
         **os.environ,
         **(env or {}),
@@ -37,6 +38,9 @@ def spawn(
         "LINES": "40",
     }
     env.pop("TTY_COMPATIBLE", None)
+    if ordinary:
+        for name in ("COLUMNS", "LINES", "FORCE_COLOR"):
+            env.pop(name, None)
     screen = io.StringIO()
     child = pexpect.spawn(
         sys.executable,
@@ -261,22 +265,8 @@ def test_plain_in_a_real_terminal(tmp_path: Path) -> None:
 
 
 def test_on_an_ordinary_terminal_the_first_question_comes_before_rich_and_prompts() -> None:
-    # no NO_COLOR or COLUMNS: the interview draws its simple lines itself until rich loads
-    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS", "LINES")}
-    env.pop("TTY_COMPATIBLE", None)
-    env.pop("FORCE_COLOR", None)
-    env.update(TERM="xterm-256color", PROMPT_TOOLKIT_NO_CPR="1", PYTHONPROFILEIMPORTTIME="1")
-    screen = io.StringIO()
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "backcheck", "ask", "--no-history"],
-        cwd=str(ROOT),
-        env=env,
-        encoding="utf-8",
-        timeout=15,
-        dimensions=(40, 100),
-    )
-    child.logfile_read = screen
+    # no COLUMNS: the interview draws its simple lines itself until rich loads
+    child, screen = spawn("--no-history", env={"PYTHONPROFILEIMPORTTIME": "1"}, ordinary=True)
     try:
         # the question shows while the prompts load; keys typed at once are kept for it
         answer(child, "? How old are you?\r", "35", ENTER)
