@@ -323,6 +323,7 @@ _SHARED_BINDINGS = (
 
 
 @functools.cache
+@functools.cache  # once: every prompt asks for it, and the bindings are wrapped only once
 def _questionary() -> Any:
     """questionary, with prompt_toolkit's default key bindings built once for all prompts."""
     import importlib
