@@ -1,6 +1,6 @@
 """Scoring and triage: answers in, a self-contained result out. Pure and deterministic.
 
-Ranking ties (scores equal to 12 decimal places) are broken by a documented key: a higher
+Scores are given to 12 decimal places. Ranking ties are broken by a documented key: a higher
 score first, then the higher prior (the more common condition), then the condition id in
 alphabetical order. Conditions that a fired urgent or emergency sign points to, and that the
 answers strongly support, are then moved to the front (see ``_pointed_first``).
@@ -8,9 +8,13 @@ answers strongly support, are then moved to the front (see ``_pointed_first``).
 
 from __future__ import annotations
 
+import bisect
 import math
 import operator
 from collections.abc import Callable
+from itertools import repeat
+from operator import getitem
+from typing import Any
 
 from backcheck.knowledge.model import (
     Condition,
@@ -260,61 +264,88 @@ def rank_conditions(knowledge: Knowledge, answers: Answers) -> tuple[ConditionSc
     """Every condition scored from 0 to 1, best first (ties: see the module docstring).
 
     Naive-Bayes log-odds per condition: the prior odds (shifted by age), plus the weight of
-    every finding that holds. Which findings hold, the prior gate and the explanation
-    depend only on the answers to the questions the condition reads, so they are worked
-    out once for each such set of answers and kept (see ``_Plan.known``), with the
-    condition's place in the ranking for each prior the age gives; the findings are
-    looked up from the answers given (see _Index), so that work grows with the findings
-    that fire, not with all the findings there are.
+    every finding that holds. A condition's score and explanation depend only on the
+    answers to the questions it reads (and on the age band, when its prior depends on the
+    age), so its ranking entry is worked out once for each such set of answers and kept
+    (see ``_Cache``): scoring an answer file is then a lookup per condition, in C.
     """
     index = _index_of(knowledge)
     get = answers.get
-    given = tuple(map(get, index.questions))  # each condition's key is picked from these
-    hits: list[list[int]] | None = None  # every condition's findings, when first needed
-    misses = 0
     age = get("age")
-    by_age = isinstance(age, int) and 0 <= age < index.ages
-    scored = []
-    for plan in index.by_prior:  # ties keep this order: see the sort below
-        key = plan.key_of(given)
-        known = plan.known.get(key)
-        if known is None:
-            if hits is None and misses > 3:  # many to work out: look findings up at once
-                hits = _hits(index, answers)
-            misses += 1
-            fired = hits[plan.ci] if hits is not None else _holding(plan, answers)
-            known = _work_out(plan, fired, answers)
-            if len(plan.known) < _KNOWN_MAX:  # the first ones seen are kept: memory stays flat
-                plan.known[key] = known
-        weights, gate, contributions, by_prior = known
-        prior_log_odds = None
-        if gate is None and by_age:  # the usual case, inline
-            prior_log_odds = plan.log_odds_by_age[age]  # type: ignore[index]  # by_age: an int
-        if prior_log_odds is None:
-            prior_log_odds = _prior_log_odds(plan, gate, age)
-        entry = by_prior.get(prior_log_odds)
-        if entry is None:
-            log_odds = prior_log_odds
-            for weight in weights:  # in the knowledge's order, as a reader adds them up
-                log_odds += weight
-            score = _sigmoid(log_odds)
-            condition = plan.condition
-            item = ConditionScore(
-                condition.id, condition.name, score, contributions, condition.self_help
-            )
-            entry = (-round(score, 12), item)
-            if len(by_prior) < _PRIORS_MAX:
-                by_prior[prior_log_odds] = entry
-        scored.append(entry)
-    # Scores equal to 12 places are a tie (sums in another order differ in the last bit);
-    # the sort is stable and the conditions come in the order of the tie-breaks (the higher
-    # prior, then the id), so sorting by the score alone ranks by all three.
-    scored.sort(key=_FIRST)
-    return tuple(item for _, item in scored)
+    if type(age) is int and 0 <= age < index.ages:
+        bands: tuple[object, ...] = index.bands_by_age[age]
+    else:  # no age, or one outside the usual range: apart from every band
+        bands = ((age,),) * index.band_sets
+    given = (*map(get, index.questions), *bands)  # each condition's key is picked from these
+    keys = map(operator.call, index.pickers, repeat(given))
+    scored = list(map(getitem, index.caches, keys))  # in the order of the tie-breaks
+    # Scores are kept to 12 places, so sums in another order (which differ in the last
+    # bit) tie; the sort is stable, even reversed, and the conditions come in the order of
+    # the tie-breaks (the higher prior, then the id), so sorting by the score alone ranks
+    # by all three.
+    scored.sort(key=_SCORE, reverse=True)
+    return tuple(scored)
 
 
-# The sort key of a ranking entry (its negated score), read in C.
-_FIRST = operator.itemgetter(0)
+_SCORE = operator.itemgetter(2)  # a ConditionScore's score, read in C
+
+
+class _Cache(dict[object, ConditionScore]):
+    """One condition's scores by the answers it reads (its key, see
+    ``_Plan.reads``), each worked out when first asked for. The first ones seen are kept,
+    at most ``_ENTRIES_MAX``, so memory stays flat however varied the answer files."""
+
+    __slots__ = ("class_age", "plan")
+
+    def __init__(self, plan: _Plan, class_age: dict[int, int]) -> None:
+        super().__init__()
+        self.plan = plan
+        self.class_age = class_age  # the youngest age in each of its age bands
+
+    def __missing__(self, key: object) -> ConditionScore:
+        plan = self.plan
+        values: tuple[Any, ...] = (key,) if len(plan.places) == 1 else key  # type: ignore[assignment]
+        age = None
+        if plan.banded:  # the age band (in its set of bands) is the key's last answer
+            band = values[-1]
+            age = self.class_age[band] if type(band) is int else band[0]
+            values = values[:-1]
+        found = plan.known.get(values)
+        if found is None:
+            found = _found(plan, values)
+            if len(plan.known) < _KNOWN_MAX:
+                plan.known[values] = found
+        weights, gate, contributions, answered_age = found
+        log_odds = _prior_log_odds(plan, gate, age if plan.banded else answered_age)
+        for weight in weights:  # in the knowledge's order, as a reader adds them up
+            log_odds += weight
+        score = round(_sigmoid(log_odds), 12)  # to 12 places: see rank_conditions
+        condition = plan.condition
+        item = ConditionScore(
+            condition.id, condition.name, score, contributions, condition.self_help
+        )
+        if len(self) < _ENTRIES_MAX:
+            self[key] = item
+        return item
+
+
+def _found(plan: _Plan, values: tuple[Any, ...]) -> _Found:
+    """What a condition's findings and gates make of the answers to what it reads."""
+    answers = {q: a for q, a in zip(plan.reads, values, strict=True) if a is not None}
+    fired = _holding(plan, answers)
+    gate = _gate(plan, answers)
+    weights = tuple(plan.weights[fi] for fi in fired)
+    contributions: tuple[Contribution, ...] = ()
+    if fired or gate is not None:
+        prior = gate.prior if gate else plan.condition.prior
+        contributions = _explained(plan, gate, prior, fired, answers)
+    return weights, gate, contributions, answers.get("age")
+
+
+# The weights of a condition's findings that hold (in the knowledge's order), the gate
+# that set its prior, the explanation, and the age if the condition reads it: what the
+# answers to the questions a condition reads make of it, in every age band.
+_Found = tuple[tuple[float, ...], "PriorGate | None", tuple[Contribution, ...], "Answer | None"]
 
 
 # One condition's score, the gate that set its prior (if any), that prior, and the
@@ -373,17 +404,6 @@ def _gate(plan: _Plan, answers: Answers) -> PriorGate | None:
         if check(answers) is True:
             return candidate
     return None
-
-
-def _work_out(plan: _Plan, hits: list[int], answers: Answers) -> _Known:
-    """What a condition's findings and gates make of ``answers``."""
-    fired = _fired(hits)
-    gate = _gate(plan, answers)
-    weights = tuple(plan.weights[fi] for fi in fired)
-    if not fired and gate is None:
-        return weights, None, (), {}
-    prior = gate.prior if gate else plan.condition.prior
-    return weights, gate, _explained(plan, gate, prior, fired, answers), {}
 
 
 def _prior_log_odds(plan: _Plan, gate: PriorGate | None, age: Answer | None) -> float:
@@ -466,27 +486,23 @@ class _Plan(NamedTuple):
     weights: tuple[float, ...]
     order: tuple[int, ...]  # each finding's place in an explanation (largest weight first)
     checks: tuple[Check, ...]  # every finding's test, compiled
-    # the answers to every question its findings and gates read, from the answers to
-    # ``_Index.questions``
-    key_of: Callable[[tuple[Answer | None, ...]], object]
-    # those answers -> what its findings and gates make of them
-    known: dict[object, _Known]
+    # the places, in ``_Index.questions`` and the age bands after them, of the answers its
+    # findings and gates read (its key, see ``_Cache``); those questions, in that order;
+    # whether the last place is the band the age falls in among its own age bands (its
+    # prior depends on the age, which its findings do not read)
+    places: tuple[int, ...]
+    reads: tuple[str, ...]
+    banded: bool
+    # the answers to the questions it reads -> what its findings and gates make of them
+    known: dict[tuple[Any, ...], _Found]
     # (a finding, the answers to what it reads) -> its contribution to an explanation
     contributions: dict[tuple[int | Answer | None, ...], Contribution]
 
 
-# The weights of a condition's findings that hold (in the knowledge's order), the gate
-# that set its prior, the explanation, and the condition's ranking entry by the prior
-# log-odds (which the age shifts), ready for the next result with the same.
-_Known = tuple[
-    tuple[float, ...],
-    PriorGate | None,
-    tuple[Contribution, ...],
-    dict[float, tuple[float, ConditionScore]],
-]
-_PRIORS_MAX = 16  # prior log-odds kept per set of answers (one per age band, and gates)
-# Sets of answers kept per condition (see ``_Plan.known``); memory stays flat.
+# Sets of answers kept per condition (see ``_Plan.known``) and per group of warning signs,
+# and scores (those answers in an age band, see ``_Cache``); memory stays flat.
 _KNOWN_MAX = 128
+_ENTRIES_MAX = 2 * _KNOWN_MAX
 
 
 class _Index(NamedTuple):
@@ -512,7 +528,14 @@ class _Index(NamedTuple):
         ],
         ...,
     ]
-    ages: int  # log_odds_by_age covers the ages below this
+    ages: int  # log_odds_by_age and bands_by_age cover the ages below this
+    # for each age, its band in each set of age bands that conditions have (a band: the
+    # ages between two edges of the set, which shift the prior alike)
+    bands_by_age: tuple[tuple[int, ...], ...]
+    band_sets: int  # how many sets of age bands there are
+    # by the ranking's tie-breaks, each condition's key picker and its scores
+    pickers: tuple[Callable[..., object], ...]
+    caches: tuple[_Cache, ...]
 
 
 _last_index: tuple[Knowledge, _Index] | None = None
@@ -527,6 +550,7 @@ def _index_of(knowledge: Knowledge) -> _Index:
     ages = age.max + 1 if age and age.max is not None and 0 <= age.max <= 200 else 0
     integers = {q.id for q in knowledge.questions.values() if q.type == QuestionType.INTEGER}
     plans = []
+    band_sets: dict[tuple[int, ...], int] = {}  # the edges of a set of age bands -> its place
     read_by: dict[str, int] = {}  # question -> its place in _Index.questions
     by_answer: dict[tuple[str, str], list[tuple[int, int]]] = {}
     others = []
@@ -549,7 +573,12 @@ def _index_of(knowledge: Knowledge) -> _Index:
         prior = condition.prior
         read = [q for row in rows for q in row[1]]
         read += [q for g in condition.prior_given for q in questions_in(g.when)]
-        places = [read_by.setdefault(q, len(read_by)) for q in dict.fromkeys(read)]
+        reads = tuple(dict.fromkeys(read))
+        places = [read_by.setdefault(q, len(read_by)) for q in reads]
+        banded = bool(condition.age_odds) and "age" not in reads
+        if banded:  # its set of age bands, by their edges; placed after the questions
+            edges = {e for b in condition.age_odds for e in (b.at_least, b.below) if e is not None}
+            places.append(band_sets.setdefault(tuple(sorted(edges)), len(band_sets)))
         plans.append(
             _Plan(
                 ci,
@@ -562,7 +591,9 @@ def _index_of(knowledge: Knowledge) -> _Index:
                 tuple(row[2] for row in rows),
                 tuple(order),
                 tuple(compile_when(f.when) for f in (*condition.findings, *condition.against)),
-                _picker(places),
+                tuple(places),
+                reads,
+                banded,
                 {},
                 {},
             )
@@ -590,16 +621,35 @@ def _index_of(knowledge: Knowledge) -> _Index:
         for n in (False, True)
         if grouped[n]
     ]
+    # the band places follow the questions; each set's bands by age, and their youngest
+    bands_by_age = tuple(tuple(bisect.bisect_right(e, a) for e in band_sets) for a in range(ages))
+    youngest: list[dict[int, int]] = [{} for _ in band_sets]
+    for a, bands in enumerate(bands_by_age):
+        for band_set, band in enumerate(bands):
+            youngest[band_set].setdefault(band, a)
+    asked = len(read_by)
+    for ci, plan in enumerate(plans):
+        if plan.banded:
+            *places, band_set = plan.places
+            plans[ci] = plan._replace(places=(*places, asked + band_set))
+    by_prior = sorted(plans, key=lambda plan: (plan.minus_prior, plan.condition.id))
     index = _Index(
         tuple(plans),
         {k: tuple(v) for k, v in by_answer.items()},
         tuple(others),
         signs,
         tuple(read_by),
-        tuple(sorted(plans, key=lambda plan: (plan.minus_prior, plan.condition.id))),
+        tuple(by_prior),
         tuple(sign_at),
         tuple(groups),
         ages,
+        bands_by_age,
+        len(band_sets),
+        tuple(_picker(list(plan.places)) for plan in by_prior),
+        tuple(
+            _Cache(plan, youngest[plan.places[-1] - asked] if plan.banded else {})
+            for plan in by_prior
+        ),
     )
     _last_index = (knowledge, index)
     return index

@@ -84,6 +84,27 @@ def test_what_was_kept_from_other_answers_changes_nothing(
     assert [c.score for c in warm.conditions] == [c.score for c in cold.conditions]
 
 
+@pytest.mark.parametrize("order", ["young first", "old first"])
+def test_every_age_gets_the_prior_of_its_own_bands(order: str) -> None:
+    """Ages in the same bands of a condition share what is kept; no age gets another's."""
+    question = KNOWLEDGE.questions["age"]
+    ages = list(range(question.min or 0, (question.max or 120) + 1))
+    if order == "old first":
+        ages.reverse()
+    base: dict[str, Any] = {
+        "spread": "one_leg",
+        "below_knee": "yes",
+        "triggers": ("prolonged_sitting",),
+    }
+    engine._last_index = None
+    for age in [*ages, None, -3, ages[0] + 200]:  # and ages outside the question's range
+        answers = {**base, "age": age}
+        reference = _reference(answers)
+        for item in engine.rank_conditions(KNOWLEDGE, answers):
+            assert item.score == pytest.approx(reference[item.id][0], rel=1e-12), (age, item.id)
+    engine._last_index = None
+
+
 @SETTINGS
 @given(answer_sets)
 def test_warning_signs_from_a_warm_engine_are_those_the_knowledge_gives(
@@ -103,6 +124,7 @@ def test_what_is_kept_stays_bounded_however_varied_the_answers(
     from backcheck.output import jsonout
 
     monkeypatch.setattr(engine, "_KNOWN_MAX", 8)
+    monkeypatch.setattr(engine, "_ENTRIES_MAX", 24)
     monkeypatch.setattr(engine, "_CONTRIBUTIONS_MAX", 16)
     monkeypatch.setattr(jsonout, "_LINES", 32)
     monkeypatch.setattr(jsonout, "_lines", {})
@@ -123,8 +145,10 @@ def test_what_is_kept_stays_bounded_however_varied_the_answers(
             else:
                 answers[question.id] = tuple(o for o in question.option_ids if pick.random() < 0.3)
         jsonout.to_json_line(engine.assess(KNOWLEDGE, answers, with_advice=False))
-    plans = engine._index_of(KNOWLEDGE).conditions
+    index = engine._index_of(KNOWLEDGE)
+    plans = index.conditions
     assert max(len(p.known) for p in plans) == 8
+    assert max(len(cache) for cache in index.caches) == 24
     assert max(len(p.contributions) for p in plans) == 16
     assert len(jsonout._lines) == 32
     assert len(jsonout._tails) == 48
