@@ -295,12 +295,12 @@ class _Cache(dict[object, ConditionScore]):
     ``_Plan.reads``), each worked out when first asked for. The first ones seen are kept,
     at most ``_ENTRIES_MAX``, so memory stays flat however varied the answer files."""
 
-    __slots__ = ("class_age", "plan")
+    __slots__ = ("plan", "youngest")
 
-    def __init__(self, plan: _Plan, class_age: dict[int, int]) -> None:
+    def __init__(self, plan: _Plan, youngest: dict[int, int]) -> None:
         super().__init__()
         self.plan = plan
-        self.class_age = class_age  # the youngest age in each of its age bands
+        self.youngest = youngest  # the youngest age in each of its age bands
 
     def __missing__(self, key: object) -> ConditionScore:
         plan = self.plan
@@ -308,7 +308,7 @@ class _Cache(dict[object, ConditionScore]):
         age = None
         if plan.banded:  # the age band (in its set of bands) is the key's last answer
             band = values[-1]
-            age = self.class_age[band] if type(band) is int else band[0]
+            age = self.youngest[band] if type(band) is int else band[0]
             values = values[:-1]
         found = plan.known.get(values)
         if found is None:
@@ -515,7 +515,6 @@ class _Index(NamedTuple):
     others: tuple[tuple[int, int, Check], ...]
     signs: tuple[tuple[WarningSign, Check], ...]  # every warning sign with its test compiled
     questions: tuple[str, ...]  # every question a condition reads
-    by_prior: tuple[_Plan, ...]  # the conditions by the ranking's tie-breaks: prior, then id
     sign_questions: tuple[str, ...]  # every question (and history fact) a sign reads
     # the signs that read no whole number, and those that do: each group with its key
     # (picked from the answers to sign_questions), its signs in place, and what it made of
@@ -533,7 +532,8 @@ class _Index(NamedTuple):
     # ages between two edges of the set, which shift the prior alike)
     bands_by_age: tuple[tuple[int, ...], ...]
     band_sets: int  # how many sets of age bands there are
-    # by the ranking's tie-breaks, each condition's key picker and its scores
+    # in the order of the ranking's tie-breaks (the higher prior, then the id), each
+    # condition's key picker and its scores
     pickers: tuple[Callable[..., object], ...]
     caches: tuple[_Cache, ...]
 
@@ -639,7 +639,6 @@ def _index_of(knowledge: Knowledge) -> _Index:
         tuple(others),
         signs,
         tuple(read_by),
-        tuple(by_prior),
         tuple(sign_at),
         tuple(groups),
         ages,
