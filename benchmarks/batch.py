@@ -246,9 +246,11 @@ def stages(folder: Path, names: list[str]) -> None:
         "assess (as for JSON)": lambda p: engine.assess(
             knowledge, files[p].answers, 2, with_advice=False
         ),
-        "  warning signs": lambda p: [check(files[p].answers) for _, check in signs],
-        "  scores alone": lambda p: engine.score_conditions(knowledge, files[p].answers),
-        "  scores and explanations": lambda p: engine.rank_conditions(knowledge, files[p].answers),
+        # the first two work everything out afresh, as a reference; the ranking with its
+        # explanations is what assess does, from what the engine keeps
+        "  warning signs, afresh": lambda p: [check(files[p].answers) for _, check in signs],
+        "  scores alone, afresh": lambda p: engine.score_conditions(knowledge, files[p].answers),
+        "  ranking, as assess does": lambda p: engine.rank_conditions(knowledge, files[p].answers),
         "encode": lambda p: to_json_line(results[p], p),
         "limit: encode (fastest)": lambda p: fastest(to_dict(results[p], p)),
     }
