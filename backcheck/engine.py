@@ -31,10 +31,12 @@ from backcheck.knowledge.rules import (
     Check,
     Match,
     Truth,
+    When,
     compile_when,
     evaluate,
     matched_answers,
     questions_in,
+    tests_in,
 )
 from backcheck.result import (
     AnswerLine,
@@ -310,13 +312,22 @@ class _Cache(dict[object, ConditionScore]):
             band = values[-1]
             age = self.youngest[band] if type(band) is int else band[0]
             values = values[:-1]
-        found = plan.known.get(values)
+        known = values
+        if plan.numbers:  # whole numbers by the side of each threshold they fall on
+            known = _classed(plan, values)
+        found = plan.known.get(known)
         if found is None:
             found = _found(plan, values)
             if len(plan.known) < _KNOWN_MAX:
-                plan.known[values] = found
-        weights, gate, contributions, answered_age = found
-        log_odds = _prior_log_odds(plan, gate, age if plan.banded else answered_age)
+                plan.known[known] = found
+        weights, gate, fired, contributions, answered = found
+        if answered is not None and answered != values:  # the same findings hold, and the
+            # explanation quotes a whole number: it is made again with these answers' words
+            answers = {q: a for q, a in zip(plan.reads, values, strict=True) if a is not None}
+            contributions = _contributions(plan, gate, fired, answers)
+        if plan.age_at is not None:  # it reads the age, so the key holds it as answered
+            age = values[plan.age_at]
+        log_odds = _prior_log_odds(plan, gate, age)
         for weight in weights:  # in the knowledge's order, as a reader adds them up
             log_odds += weight
         score = round(_sigmoid(log_odds), 12)  # to 12 places: see rank_conditions
@@ -335,17 +346,51 @@ def _found(plan: _Plan, values: tuple[Any, ...]) -> _Found:
     fired = _holding(plan, answers)
     gate = _gate(plan, answers)
     weights = tuple(plan.weights[fi] for fi in fired)
-    contributions: tuple[Contribution, ...] = ()
-    if fired or gate is not None:
-        prior = gate.prior if gate else plan.condition.prior
-        contributions = _explained(plan, gate, prior, fired, answers)
-    return weights, gate, contributions, answers.get("age")
+    contributions = _contributions(plan, gate, fired, answers)
+    quoted: tuple[Any, ...] | None = None
+    if plan.numbers:  # does the explanation quote a whole number the tests compare?
+        numbered = {plan.reads[at] for at, _ in plan.numbers}
+        reads = [q for fi in fired for q in plan.rows[fi][1]]
+        if gate is not None:
+            reads += questions_in(gate.when)
+        if not numbered.isdisjoint(reads):
+            quoted = values
+    return weights, gate, fired, contributions, quoted
+
+
+def _contributions(
+    plan: _Plan, gate: PriorGate | None, fired: list[int], answers: Answers
+) -> tuple[Contribution, ...]:
+    """The explanation of a condition's score, or none when nothing moved it."""
+    if not fired and gate is None:
+        return ()
+    prior = gate.prior if gate else plan.condition.prior
+    return _explained(plan, gate, prior, fired, answers)
+
+
+def _classed(plan: _Plan, values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``values`` with each whole number the condition's tests compare replaced by its
+    place among their thresholds: every answer in one place makes the same tests hold."""
+    classed = list(values)
+    for at, thresholds in plan.numbers:
+        value = classed[at]
+        if type(value) is int:
+            classed[at] = (bisect.bisect_right(thresholds, value),)
+    return tuple(classed)
 
 
 # The weights of a condition's findings that hold (in the knowledge's order), the gate
-# that set its prior, the explanation, and the age if the condition reads it: what the
-# answers to the questions a condition reads make of it, in every age band.
-_Found = tuple[tuple[float, ...], "PriorGate | None", tuple[Contribution, ...], "Answer | None"]
+# that set its prior, those findings, the explanation, and the answers it was made from
+# when it quotes a whole number (else None): what the answers to the questions a
+# condition reads make of it, at any age (and, but for the numbers an explanation quotes,
+# for every whole number on the same side of each threshold its tests compare).
+_Found = tuple[
+    tuple[float, ...],
+    "PriorGate | None",
+    list[int],
+    tuple[Contribution, ...],
+    "tuple[Any, ...] | None",
+]
 
 
 # One condition's score, the gate that set its prior (if any), that prior, and the
@@ -493,7 +538,13 @@ class _Plan(NamedTuple):
     places: tuple[int, ...]
     reads: tuple[str, ...]
     banded: bool
-    # the answers to the questions it reads -> what its findings and gates make of them
+    # the whole-number questions its tests compare: each one's place in ``reads`` with the
+    # thresholds it is compared to, in order (the answers are looked up in ``known`` by
+    # which side of each they fall on)
+    numbers: tuple[tuple[int, tuple[int, ...]], ...]
+    age_at: int | None  # the age's place in ``reads``, if it reads the age
+    # the answers to the questions it reads (whole numbers by ``numbers``) -> what its
+    # findings and gates make of them
     known: dict[tuple[Any, ...], _Found]
     # (a finding, the answers to what it reads) -> its contribution to an explanation
     contributions: dict[tuple[int | Answer | None, ...], Contribution]
@@ -576,6 +627,9 @@ def _index_of(knowledge: Knowledge) -> _Index:
         reads = tuple(dict.fromkeys(read))
         places = [read_by.setdefault(q, len(read_by)) for q in reads]
         banded = bool(condition.age_odds) and "age" not in reads
+        tests = [f.when for f in (*condition.findings, *condition.against)]
+        tests += [g.when for g in condition.prior_given]
+        compared = tuple((at, _thresholds(tests, q)) for at, q in enumerate(reads) if q in integers)
         if banded:  # its set of age bands, by their edges; placed after the questions
             edges = {e for b in condition.age_odds for e in (b.at_least, b.below) if e is not None}
             places.append(band_sets.setdefault(tuple(sorted(edges)), len(band_sets)))
@@ -594,6 +648,8 @@ def _index_of(knowledge: Knowledge) -> _Index:
                 tuple(places),
                 reads,
                 banded,
+                compared,
+                reads.index("age") if "age" in reads else None,
                 {},
                 {},
             )
@@ -652,6 +708,16 @@ def _index_of(knowledge: Knowledge) -> _Index:
     )
     _last_index = (knowledge, index)
     return index
+
+
+def _thresholds(tests: list[When], question: str) -> tuple[int, ...]:
+    """Every bound that ``tests`` compare the whole number ``question`` to, in order."""
+    bounds: set[int] = set()
+    for test in tests:
+        for match in tests_in(test):
+            if match.question == question:
+                bounds.update(b for b in (match.at_least, match.below) if b is not None)
+    return tuple(sorted(bounds))
 
 
 def _picker(places: list[int]) -> Callable[[tuple[Answer | None, ...]], object]:

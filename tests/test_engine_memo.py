@@ -105,6 +105,42 @@ def test_every_age_gets_the_prior_of_its_own_bands(order: str) -> None:
     engine._last_index = None
 
 
+def _everything(value: str) -> dict[str, Any]:
+    """Every question but the age answered: yes/no with ``value``, choices with the first
+    option (or all of them), so many findings that also compare the age come into play."""
+    answers: dict[str, Any] = {}
+    for question in KNOWLEDGE.questions.values():
+        if question.type == "yes_no":
+            answers[question.id] = value
+        elif question.type == "single":
+            answers[question.id] = question.option_ids[0]
+        elif question.type == "multi":
+            answers[question.id] = tuple(question.option_ids) if value == "yes" else ()
+    return answers
+
+
+@pytest.mark.parametrize("order", ["young first", "old first"])
+@pytest.mark.parametrize("value", ["yes", "no"])
+def test_every_age_gets_the_findings_and_words_of_its_own(order: str, value: str) -> None:
+    """Ages on the same side of every threshold a condition's tests compare share what is
+    kept, yet each explanation quotes its own age, and an age just over a threshold is
+    never taken for one below it."""
+    question = KNOWLEDGE.questions["age"]
+    ages = list(range(question.min or 0, (question.max or 120) + 1))
+    if order == "old first":
+        ages.reverse()
+    base = _everything(value)
+    engine._last_index = None
+    for age in [*ages, None]:
+        answers = {**base, "age": age}
+        reference = _reference(answers)
+        for item in engine.rank_conditions(KNOWLEDGE, answers):
+            score, why = reference[item.id]
+            assert item.score == pytest.approx(score, rel=1e-12), (age, item.id)
+            assert list(item.contributions) == why, (age, item.id)
+    engine._last_index = None
+
+
 @SETTINGS
 @given(answer_sets)
 def test_warning_signs_from_a_warm_engine_are_those_the_knowledge_gives(
@@ -129,6 +165,8 @@ def test_what_is_kept_stays_bounded_however_varied_the_answers(
     monkeypatch.setattr(jsonout, "_LINES", 32)
     monkeypatch.setattr(jsonout, "_lines", {})
     monkeypatch.setattr(jsonout, "_TAILS", 48)
+    monkeypatch.setattr(jsonout, "_ITEMS", 40)
+    monkeypatch.setattr(jsonout, "_items", {})
     monkeypatch.setattr(jsonout, "_tails", {})
     monkeypatch.setattr(jsonout, "_arrays", {})
     engine._last_index = None
@@ -153,4 +191,5 @@ def test_what_is_kept_stays_bounded_however_varied_the_answers(
     assert len(jsonout._lines) == 32
     assert len(jsonout._tails) == 48
     assert len(jsonout._arrays) == 48
+    assert len(jsonout._items) == 40
     engine._last_index = None  # the next test starts with the usual limits

@@ -158,6 +158,17 @@ def questions_in(test: When) -> Iterator[str]:
             yield from questions_in(part)
 
 
+def tests_in(test: When) -> Iterator[Match]:
+    """Every answer test inside ``test``, in order."""
+    if isinstance(test, Match):
+        yield test
+    elif isinstance(test, Not | Unless):
+        yield from tests_in(test.part)
+    else:
+        for part in test.parts:
+            yield from tests_in(part)
+
+
 def matched_answers(test: When, answers: Answers) -> dict[str, Answer]:
     """The answers, among those the test reads, that were given (for explanations)."""
     if isinstance(test, Match):

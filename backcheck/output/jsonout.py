@@ -71,7 +71,7 @@ def to_json_line(result: Result, source: str | None = None) -> str:
     ``shown`` once, when it is made: escaping works character by character, so the
     line is the same as if it went through whole.
     """
-    conditions = ", ".join(_condition_line(c) for c in result.conditions)
+    conditions = ", ".join(map(_condition_json, result.conditions))
     source_text = "null" if source is None else shown(_string(source))
     return (
         f'{{"schema_version": {SCHEMA_VERSION}, "source": {source_text}, {_verdict_part(result)}'
@@ -137,16 +137,36 @@ def shown(text: str) -> str:
     return re.sub(r"[^\x20-\x7e]", escape, text)
 
 
-def _condition_line(item: ConditionScore) -> str:
+def _condition_json(item: ConditionScore) -> str:
+    """One condition's JSON, by what it is made of: the condition, the identity of its
+    explanation and its score. The engine hands out the same explanation for the same
+    answers to what a condition reads, so in a batch most conditions' JSON is found here
+    whole; the rest is made from the explanation's kept text (see ``_tails``)."""
     contributions = item.contributions
+    key = (item.id, item.name, id(contributions), item.score)
+    known = _items.get(key)
+    if known is not None and known[0] is contributions:
+        return known[1]
     tail = _tails.get(id(contributions))
     if tail is None or tail[0] is not contributions:
         tail = (contributions, _why_tail(contributions))
         if len(_tails) < _TAILS:
             _tails[id(contributions)] = tail
-    head = _condition_head(item.id, item.name)
     score = item.score
-    return f'{head}, "score": {score_text(score)}, "strength": "{strength_of(score)}"{tail[1]}'
+    text = (
+        f'{_condition_head(item.id, item.name)}, "score": {score_text(score)}'
+        f', "strength": "{strength_of(score)}"{tail[1]}'
+    )
+    if len(_items) < _ITEMS:  # the first ones seen are kept: memory stays flat
+        _items[key] = (contributions, text)
+    return text
+
+
+# A condition's JSON by its id, its name, the identity of its explanation and its score.
+# Each entry holds its explanation, so no other can take its id while it is kept; at most
+# _ITEMS are kept (about 3 MB).
+_items: dict[tuple[str, str, int, float], tuple[tuple[Contribution, ...], str]] = {}
+_ITEMS = 4096
 
 
 def score_text(score: float) -> str:
