@@ -14,7 +14,7 @@ import operator
 from collections.abc import Callable
 from itertools import repeat
 from operator import getitem
-from typing import Any
+from typing import Any, cast
 
 from backcheck.knowledge.model import (
     Condition,
@@ -267,9 +267,10 @@ def rank_conditions(knowledge: Knowledge, answers: Answers) -> tuple[ConditionSc
 
     Naive-Bayes log-odds per condition: the prior odds (shifted by age), plus the weight of
     every finding that holds. A condition's score and explanation depend only on the
-    answers to the questions it reads (and on the age band, when its prior depends on the
-    age), so its ranking entry is worked out once for each such set of answers and kept
-    (see ``_Cache``): scoring an answer file is then a lookup per condition, in C.
+    answers to the questions it reads (and on the age's band among the ages where its
+    prior or its tests change), so its ranking entry is worked out once for each such set
+    of answers and kept (see ``_Cache``): scoring an answer file is then a lookup per
+    condition, in C (and one more for an explanation that quotes the age).
     """
     index = _index_of(knowledge)
     get = answers.get
@@ -280,7 +281,10 @@ def rank_conditions(knowledge: Knowledge, answers: Answers) -> tuple[ConditionSc
         bands = ((age,),) * index.band_sets
     given = (*map(get, index.questions), *bands)  # each condition's key is picked from these
     keys = map(operator.call, index.pickers, repeat(given))
-    scored = list(map(getitem, index.caches, keys))  # in the order of the tie-breaks
+    found = list(map(getitem, index.caches, keys))  # in the order of the tie-breaks
+    if index.quoting and _PerAge in map(type, found):  # an explanation quotes the age
+        found = [item[age] if isinstance(item, _PerAge) else item for item in found]
+    scored = cast(list[ConditionScore], found)  # every _PerAge is resolved by now
     # Scores are kept to 12 places, so sums in another order (which differ in the last
     # bit) tie; the sort is stable, even reversed, and the conditions come in the order of
     # the tie-breaks (the higher prior, then the id), so sorting by the score alone ranks
@@ -292,10 +296,10 @@ def rank_conditions(knowledge: Knowledge, answers: Answers) -> tuple[ConditionSc
 _SCORE = operator.itemgetter(2)  # a ConditionScore's score, read in C
 
 
-class _Cache(dict[object, ConditionScore]):
-    """One condition's scores by the answers it reads (its key, see
-    ``_Plan.reads``), each worked out when first asked for. The first ones seen are kept,
-    at most ``_ENTRIES_MAX``, so memory stays flat however varied the answer files."""
+class _Cache(dict[object, "ConditionScore | _PerAge"]):
+    """One condition's scores by the answers it reads (its key, see ``_Plan.places``),
+    each worked out when first asked for. The first ones seen are kept, at most
+    ``_ENTRIES_MAX``, so memory stays flat however varied the answer files."""
 
     __slots__ = ("plan", "youngest")
 
@@ -304,58 +308,102 @@ class _Cache(dict[object, ConditionScore]):
         self.plan = plan
         self.youngest = youngest  # the youngest age in each of its age bands
 
-    def __missing__(self, key: object) -> ConditionScore:
+    def __missing__(self, key: object) -> ConditionScore | _PerAge:
         plan = self.plan
         values: tuple[Any, ...] = (key,) if len(plan.places) == 1 else key  # type: ignore[assignment]
         age = None
-        if plan.banded:  # the age band (in its set of bands) is the key's last answer
+        known: tuple[Any, ...] = values
+        if plan.aged:  # the age's band (in its set of bands) is the key's last answer
             band = values[-1]
+            # every age in the band gets the same prior and makes the same tests hold
             age = self.youngest[band] if type(band) is int else band[0]
             values = values[:-1]
-        known = values
-        if plan.numbers:  # whole numbers by the side of each threshold they fall on
-            known = _classed(plan, values)
+            if not plan.reads_age:  # then its findings are the same in every band
+                known = values
         found = plan.known.get(known)
         if found is None:
-            found = _found(plan, values)
+            found = _found(plan, values, age)
             if len(plan.known) < _KNOWN_MAX:
                 plan.known[known] = found
-        weights, gate, fired, contributions, answered = found
-        if answered is not None and answered != values:  # the same findings hold, and the
-            # explanation quotes a whole number: it is made again with these answers' words
-            answers = {q: a for q, a in zip(plan.reads, values, strict=True) if a is not None}
-            contributions = _contributions(plan, gate, fired, answers)
-        if plan.age_at is not None:  # it reads the age, so the key holds it as answered
-            age = values[plan.age_at]
+        weights, gate, fired, contributions, quotes_age = found
         log_odds = _prior_log_odds(plan, gate, age)
         for weight in weights:  # in the knowledge's order, as a reader adds them up
             log_odds += weight
         score = round(_sigmoid(log_odds), 12)  # to 12 places: see rank_conditions
-        condition = plan.condition
-        item = ConditionScore(
-            condition.id, condition.name, score, contributions, condition.self_help
-        )
+        item: ConditionScore | _PerAge
+        if quotes_age:  # the same score at every age of the band, in words of its own
+            item = _PerAge(plan, values, score, gate, fired)
+        else:
+            condition = plan.condition
+            item = ConditionScore(
+                condition.id, condition.name, score, contributions, condition.self_help
+            )
         if len(self) < _ENTRIES_MAX:
             self[key] = item
         return item
 
 
-def _found(plan: _Plan, values: tuple[Any, ...]) -> _Found:
-    """What a condition's findings and gates make of the answers to what it reads."""
-    answers = {q: a for q, a in zip(plan.reads, values, strict=True) if a is not None}
+class _PerAge(dict[object, ConditionScore]):
+    """One condition's entry for answers whose explanation quotes the age: the score and
+    the findings of the age's band, with the explanation made for each age as answered
+    (at most ``_KNOWN_MAX`` ages kept)."""
+
+    __slots__ = ("answered", "fired", "gate", "plan", "score")
+
+    def __init__(
+        self,
+        plan: _Plan,
+        values: tuple[Any, ...],
+        score: float,
+        gate: PriorGate | None,
+        fired: list[int],
+    ) -> None:
+        super().__init__()
+        self.plan = plan
+        self.answered = values  # the answers it reads, but for the age
+        self.score = score
+        self.gate = gate
+        self.fired = fired
+
+    def __missing__(self, age: object) -> ConditionScore:
+        plan = self.plan
+        answers = _answers_of(plan, self.answered, age)
+        condition = plan.condition
+        item = ConditionScore(
+            condition.id,
+            condition.name,
+            self.score,
+            _contributions(plan, self.gate, self.fired, answers),
+            condition.self_help,
+        )
+        if len(self) < _KNOWN_MAX:
+            self[age] = item
+        return item
+
+
+def _found(plan: _Plan, values: tuple[Any, ...], age: object) -> _Found:
+    """What a condition's findings and gates make of the answers to what it reads, and of
+    ``age`` when they read it."""
+    answers = _answers_of(plan, values, age)
     fired = _holding(plan, answers)
     gate = _gate(plan, answers)
     weights = tuple(plan.weights[fi] for fi in fired)
     contributions = _contributions(plan, gate, fired, answers)
-    quoted: tuple[Any, ...] | None = None
-    if plan.numbers:  # does the explanation quote a whole number the tests compare?
-        numbered = {plan.reads[at] for at, _ in plan.numbers}
+    quotes_age = False
+    if plan.reads_age and age is not None:  # does the explanation quote the age?
         reads = [q for fi in fired for q in plan.rows[fi][1]]
         if gate is not None:
             reads += questions_in(gate.when)
-        if not numbered.isdisjoint(reads):
-            quoted = values
-    return weights, gate, fired, contributions, quoted
+        quotes_age = "age" in reads
+    return weights, gate, fired, contributions, quotes_age
+
+
+def _answers_of(plan: _Plan, values: tuple[Any, ...], age: object) -> Answers:
+    """The answers given to what a condition reads, from its key's ``values`` and ``age``."""
+    answers = {q: a for q, a in zip(plan.reads, values, strict=True) if a is not None}
+    if plan.reads_age and age is not None:
+        answers["age"] = age  # an int, or what was answered
+    return answers
 
 
 def _contributions(
@@ -368,29 +416,11 @@ def _contributions(
     return _explained(plan, gate, prior, fired, answers)
 
 
-def _classed(plan: _Plan, values: tuple[Any, ...]) -> tuple[Any, ...]:
-    """``values`` with each whole number the condition's tests compare replaced by its
-    place among their thresholds: every answer in one place makes the same tests hold."""
-    classed = list(values)
-    for at, thresholds in plan.numbers:
-        value = classed[at]
-        if type(value) is int:
-            classed[at] = (bisect.bisect_right(thresholds, value),)
-    return tuple(classed)
-
-
 # The weights of a condition's findings that hold (in the knowledge's order), the gate
-# that set its prior, those findings, the explanation, and the answers it was made from
-# when it quotes a whole number (else None): what the answers to the questions a
-# condition reads make of it, at any age (and, but for the numbers an explanation quotes,
-# for every whole number on the same side of each threshold its tests compare).
-_Found = tuple[
-    tuple[float, ...],
-    "PriorGate | None",
-    list[int],
-    tuple[Contribution, ...],
-    "tuple[Any, ...] | None",
-]
+# that set its prior, those findings, the explanation, and whether the explanation quotes
+# the age: what the answers to the questions a condition reads make of it (at any age
+# when its tests do not read the age; in one age band when they do).
+_Found = tuple[tuple[float, ...], "PriorGate | None", list[int], tuple[Contribution, ...], bool]
 
 
 # One condition's score, the gate that set its prior (if any), that prior, and the
@@ -532,19 +562,16 @@ class _Plan(NamedTuple):
     order: tuple[int, ...]  # each finding's place in an explanation (largest weight first)
     checks: tuple[Check, ...]  # every finding's test, compiled
     # the places, in ``_Index.questions`` and the age bands after them, of the answers its
-    # findings and gates read (its key, see ``_Cache``); those questions, in that order;
-    # whether the last place is the band the age falls in among its own age bands (its
-    # prior depends on the age, which its findings do not read)
+    # findings and gates read but the age (its key, see ``_Cache``); those questions, in
+    # that order; whether the last place is the band the age falls in among its own age
+    # bands (the ages where its prior or its tests change: it has ``age_odds`` or its
+    # tests read the age), and whether its tests read the age
     places: tuple[int, ...]
     reads: tuple[str, ...]
-    banded: bool
-    # the whole-number questions its tests compare: each one's place in ``reads`` with the
-    # thresholds it is compared to, in order (the answers are looked up in ``known`` by
-    # which side of each they fall on)
-    numbers: tuple[tuple[int, tuple[int, ...]], ...]
-    age_at: int | None  # the age's place in ``reads``, if it reads the age
-    # the answers to the questions it reads (whole numbers by ``numbers``) -> what its
-    # findings and gates make of them
+    aged: bool
+    reads_age: bool
+    # the answers to the questions it reads (and the age band, if its tests read the age)
+    # -> what its findings and gates make of them
     known: dict[tuple[Any, ...], _Found]
     # (a finding, the answers to what it reads) -> its contribution to an explanation
     contributions: dict[tuple[int | Answer | None, ...], Contribution]
@@ -580,13 +607,15 @@ class _Index(NamedTuple):
     ]
     ages: int  # log_odds_by_age and bands_by_age cover the ages below this
     # for each age, its band in each set of age bands that conditions have (a band: the
-    # ages between two edges of the set, which shift the prior alike)
+    # ages between two edges of the set, which shift the prior alike and make the same
+    # tests hold)
     bands_by_age: tuple[tuple[int, ...], ...]
     band_sets: int  # how many sets of age bands there are
     # in the order of the ranking's tie-breaks (the higher prior, then the id), each
     # condition's key picker and its scores
     pickers: tuple[Callable[..., object], ...]
     caches: tuple[_Cache, ...]
+    quoting: bool  # whether any condition's tests read the age (see ``_PerAge``)
 
 
 _last_index: tuple[Knowledge, _Index] | None = None
@@ -624,14 +653,15 @@ def _index_of(knowledge: Knowledge) -> _Index:
         prior = condition.prior
         read = [q for row in rows for q in row[1]]
         read += [q for g in condition.prior_given for q in questions_in(g.when)]
-        reads = tuple(dict.fromkeys(read))
+        reads_age = "age" in read
+        reads = tuple(q for q in dict.fromkeys(read) if q != "age")
         places = [read_by.setdefault(q, len(read_by)) for q in reads]
-        banded = bool(condition.age_odds) and "age" not in reads
-        tests = [f.when for f in (*condition.findings, *condition.against)]
-        tests += [g.when for g in condition.prior_given]
-        compared = tuple((at, _thresholds(tests, q)) for at, q in enumerate(reads) if q in integers)
-        if banded:  # its set of age bands, by their edges; placed after the questions
+        aged = bool(condition.age_odds) or reads_age
+        if aged:  # its set of age bands, by their edges; placed after the questions
             edges = {e for b in condition.age_odds for e in (b.at_least, b.below) if e is not None}
+            if reads_age:  # and where its tests change
+                tests = [f.when for f in (*condition.findings, *condition.against)]
+                edges.update(_thresholds([*tests, *(g.when for g in condition.prior_given)]))
             places.append(band_sets.setdefault(tuple(sorted(edges)), len(band_sets)))
         plans.append(
             _Plan(
@@ -647,9 +677,8 @@ def _index_of(knowledge: Knowledge) -> _Index:
                 tuple(compile_when(f.when) for f in (*condition.findings, *condition.against)),
                 tuple(places),
                 reads,
-                banded,
-                compared,
-                reads.index("age") if "age" in reads else None,
+                aged,
+                reads_age,
                 {},
                 {},
             )
@@ -685,7 +714,7 @@ def _index_of(knowledge: Knowledge) -> _Index:
             youngest[band_set].setdefault(band, a)
     asked = len(read_by)
     for ci, plan in enumerate(plans):
-        if plan.banded:
+        if plan.aged:
             *places, band_set = plan.places
             plans[ci] = plan._replace(places=(*places, asked + band_set))
     by_prior = sorted(plans, key=lambda plan: (plan.minus_prior, plan.condition.id))
@@ -702,22 +731,25 @@ def _index_of(knowledge: Knowledge) -> _Index:
         len(band_sets),
         tuple(_picker(list(plan.places)) for plan in by_prior),
         tuple(
-            _Cache(plan, youngest[plan.places[-1] - asked] if plan.banded else {})
+            _Cache(plan, youngest[plan.places[-1] - asked] if plan.aged else {})
             for plan in by_prior
         ),
+        any(plan.reads_age for plan in plans),
     )
     _last_index = (knowledge, index)
     return index
 
 
-def _thresholds(tests: list[When], question: str) -> tuple[int, ...]:
-    """Every bound that ``tests`` compare the whole number ``question`` to, in order."""
-    bounds: set[int] = set()
-    for test in tests:
-        for match in tests_in(test):
-            if match.question == question:
-                bounds.update(b for b in (match.at_least, match.below) if b is not None)
-    return tuple(sorted(bounds))
+def _thresholds(tests: list[When]) -> set[int]:
+    """Every bound that ``tests`` compare the age to."""
+    return {
+        bound
+        for test in tests
+        for match in tests_in(test)
+        if match.question == "age"
+        for bound in (match.at_least, match.below)
+        if bound is not None
+    }
 
 
 def _picker(places: list[int]) -> Callable[[tuple[Answer | None, ...]], object]:
