@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Mapping
 from typing import Any
@@ -133,13 +134,23 @@ def parse_answers(raw: dict[Any, Any], knowledge: Knowledge, label: str) -> Answ
     """Check every answer; every problem is reported at once, one line each naming the question."""
     fields = Fields(label)
     answers: dict[str, Answer] = {}
-    accepted = _accepted_of(knowledge)
+    accepted, wholes, many = _accepted_of(knowledge)
     for key, value in raw.items():
-        if type(value) is str:  # the usual answer, an option id or yes/no as written
+        kind = type(value)
+        answer: Answer | None = None
+        # the usual answers, taken as they are: an option id or yes/no as written, true or
+        # false, a whole number in range, a list of option ids
+        if kind is str or kind is bool:  # (a bool never meets a number here: see below)
             answer = accepted.get((key, value))
-            if answer is not None:
-                answers[key] = answer
-                continue
+        elif kind is int:
+            answer = wholes.get((key, value))
+        elif kind is list and (options := many.get(key)) is not None:
+            with contextlib.suppress(TypeError):  # an item that is no option id at all
+                if options.issuperset(value):
+                    answer = tuple(dict.fromkeys(value))
+        if answer is not None:
+            answers[key] = answer
+            continue
         question = knowledge.questions.get(key) if isinstance(key, str) else None
         if question is None:
             allowed = listing(list(knowledge.questions))
@@ -156,25 +167,46 @@ def parse_answers(raw: dict[Any, Any], knowledge: Knowledge, label: str) -> Answ
     return answers
 
 
-def _accepted_of(knowledge: Knowledge) -> dict[tuple[str, str], Answer]:
-    """Every answer written as one word that ``parse_answer`` takes as it is, with its normal
-    form, by question id and word (the rest goes through ``parse_answer``)."""
+# Answers that ``parse_answer`` takes as they are, in their normal form: by question id
+# and word (an option id, yes or no) or true/false; by question id and whole number (kept
+# apart, as True == 1 in a key); and each multiple-choice question's options.
+Accepted = tuple[
+    dict[tuple[str, str | bool], Answer], dict[tuple[str, int], int], dict[str, frozenset[str]]
+]
+
+
+def _accepted_of(knowledge: Knowledge) -> Accepted:
+    """The answers ``parse_answers`` takes without ``parse_answer`` (see ``Accepted``)."""
     global _accepted
     if _accepted is not None and _accepted[0] is knowledge:
         return _accepted[1]
-    accepted: dict[tuple[str, str], Answer] = {}
+    words: dict[tuple[str, str | bool], Answer] = {}
+    wholes: dict[tuple[str, int], int] = {}
+    many: dict[str, frozenset[str]] = {}
     for question in knowledge.questions.values():
+        qid = question.id
         if question.type == QuestionType.INTEGER:
+            low, high = question.min, question.max
+            if low is not None and high is not None and high - low <= _WHOLES_MAX:
+                wholes.update(((qid, n), n) for n in range(low, high + 1))
             continue
-        many = question.type == QuestionType.MULTI
+        if question.type == QuestionType.YES_NO:
+            for flag in (True, False):
+                word = yes_no(flag)
+                if word is not None:
+                    words[qid, flag] = word
+        is_many = question.type == QuestionType.MULTI
+        if is_many:
+            many[qid] = frozenset(question.option_ids)
         for option in question.option_ids:
-            accepted[question.id, option] = (option,) if many else option
-    _accepted = (knowledge, accepted)
-    return accepted
+            words[qid, option] = (option,) if is_many else option
+    _accepted = (knowledge, (words, wholes, many))
+    return words, wholes, many
 
 
 # The last knowledge's accepted answers: one knowledge at a time, in practice.
-_accepted: tuple[Knowledge, dict[tuple[str, str], Answer]] | None = None
+_accepted: tuple[Knowledge, Accepted] | None = None
+_WHOLES_MAX = 1000  # a range of whole numbers this wide at most is listed in full
 
 
 def check_answers(answers: object, knowledge: Knowledge, label: str = "answers") -> Answers:
