@@ -346,7 +346,7 @@ class _Cache(dict[object, "ConditionScore | _PerAge"]):
 class _PerAge(dict[object, ConditionScore]):
     """One condition's entry for answers whose explanation quotes the age: the score and
     the findings of the age's band, with the explanation made for each age as answered
-    (at most ``_KNOWN_MAX`` ages kept)."""
+    (at most ``_AGES_MAX`` ages kept)."""
 
     __slots__ = ("answered", "fired", "gate", "plan", "score")
 
@@ -376,7 +376,7 @@ class _PerAge(dict[object, ConditionScore]):
             _contributions(plan, self.gate, self.fired, answers),
             condition.self_help,
         )
-        if len(self) < _KNOWN_MAX:
+        if len(self) < _AGES_MAX:
             self[age] = item
         return item
 
@@ -581,6 +581,9 @@ class _Plan(NamedTuple):
 # and scores (those answers in an age band, see ``_Cache``); memory stays flat.
 _KNOWN_MAX = 128
 _ENTRIES_MAX = 2 * _KNOWN_MAX
+# Ages kept per entry whose explanation quotes the age (see ``_PerAge``): each has its own
+# explanation, so only a few are kept; the others are made again, which costs little.
+_AGES_MAX = 2
 
 
 class _Index(NamedTuple):

@@ -138,6 +138,10 @@ def test_every_age_gets_the_findings_and_words_of_its_own(order: str, value: str
             score, why = reference[item.id]
             assert item.score == pytest.approx(score, rel=1e-12), (age, item.id)
             assert list(item.contributions) == why, (age, item.id)
+    # the explanations that quote the age are kept for a few ages of each band only
+    caches = engine._index_of(KNOWLEDGE).caches
+    per_age = [v for cache in caches for v in cache.values() if type(v) is engine._PerAge]
+    assert max(map(len, per_age)) == engine._AGES_MAX
     engine._last_index = None
 
 
@@ -165,8 +169,10 @@ def test_what_is_kept_stays_bounded_however_varied_the_answers(
     monkeypatch.setattr(jsonout, "_LINES", 32)
     monkeypatch.setattr(jsonout, "_lines", {})
     monkeypatch.setattr(jsonout, "_TAILS", 48)
-    monkeypatch.setattr(jsonout, "_ITEMS", 40)
-    monkeypatch.setattr(jsonout, "_items", {})
+    monkeypatch.setattr(jsonout, "_ENTRIES", 56)
+    monkeypatch.setattr(jsonout, "_by_entry", {})
+    monkeypatch.setattr(jsonout, "_held", [])
+    monkeypatch.setattr(jsonout, "_heads", {})
     monkeypatch.setattr(jsonout, "_tails", {})
     monkeypatch.setattr(jsonout, "_arrays", {})
     engine._last_index = None
@@ -191,5 +197,6 @@ def test_what_is_kept_stays_bounded_however_varied_the_answers(
     assert len(jsonout._lines) == 32
     assert len(jsonout._tails) == 48
     assert len(jsonout._arrays) == 48
-    assert len(jsonout._items) == 40
+    assert len(jsonout._held) == len(jsonout._by_entry) == 56
+    assert len(jsonout._heads) == 48
     engine._last_index = None  # the next test starts with the usual limits

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from itertools import chain
 from typing import Any
 
 from backcheck.knowledge.model import Verdict
@@ -71,7 +72,12 @@ def to_json_line(result: Result, source: str | None = None) -> str:
     ``shown`` once, when it is made: escaping works character by character, so the
     line is the same as if it went through whole.
     """
-    conditions = ", ".join(map(_condition_json, result.conditions))
+    ranking = result.conditions
+    parts = list(map(_by_entry.get, map(id, ranking)))  # most are found here, in C
+    if None in parts:
+        parts = [part or _condition_parts(item) for part, item in zip(parts, ranking, strict=True)]
+    # each condition's parts start with the ", " before it: the first one's is cut off
+    conditions = "".join(chain.from_iterable(parts))[2:]  # type: ignore[arg-type]  # no None
     source_text = "null" if source is None else shown(_string(source))
     return (
         f'{{"schema_version": {SCHEMA_VERSION}, "source": {source_text}, {_verdict_part(result)}'
@@ -137,36 +143,48 @@ def shown(text: str) -> str:
     return re.sub(r"[^\x20-\x7e]", escape, text)
 
 
-def _condition_json(item: ConditionScore) -> str:
-    """One condition's JSON, by what it is made of: the condition, the identity of its
-    explanation and its score. The engine hands out the same explanation for the same
-    answers to what a condition reads, so in a batch most conditions' JSON is found here
-    whole; the rest is made from the explanation's kept text (see ``_tails``)."""
+def _condition_parts(item: ConditionScore) -> tuple[str, str]:
+    """One condition's JSON in two parts, after a ", ": its start, up to its score's
+    strength, and its explanation, the text kept for the explanation's identity (see
+    ``_tails``), so that conditions with the same explanation share it."""
     contributions = item.contributions
-    key = (item.id, item.name, id(contributions), item.score)
-    known = _items.get(key)
-    if known is not None and known[0] is contributions:
-        return known[1]
     tail = _tails.get(id(contributions))
     if tail is None or tail[0] is not contributions:
         tail = (contributions, _why_tail(contributions))
         if len(_tails) < _TAILS:
             _tails[id(contributions)] = tail
     score = item.score
-    text = (
-        f'{_condition_head(item.id, item.name)}, "score": {score_text(score)}'
-        f', "strength": "{strength_of(score)}"{tail[1]}'
+    # the same condition often has the same score in many entries (other ages, other
+    # answers to what it reads): one text serves them all
+    head = (
+        f', {_condition_head(item.id, item.name)}, "score": {score_text(score)}'
+        f', "strength": "{strength_of(score)}"'
     )
-    if len(_items) < _ITEMS:  # the first ones seen are kept: memory stays flat
-        _items[key] = (contributions, text)
-    return text
+    head = _heads.get(head, head)
+    if len(_heads) < _TAILS:
+        _heads[head] = head
+    parts = (head, tail[1])
+    _keep(item, parts)
+    return parts
 
 
-# A condition's JSON by its id, its name, the identity of its explanation and its score.
-# Each entry holds its explanation, so no other can take its id while it is kept; at most
-# _ITEMS are kept (about 3 MB).
-_items: dict[tuple[str, str, int, float], tuple[tuple[Contribution, ...], str]] = {}
-_ITEMS = 4096
+def _keep(item: ConditionScore, parts: tuple[str, str]) -> None:
+    """Keep ``parts`` for ``item``: the first entries seen, at most ``_ENTRIES``."""
+    if len(_held) < _ENTRIES:
+        _held.append(item)
+        _by_entry[id(item)] = parts
+
+
+# A condition's parts by the identity of its ranking entry: the engine hands out the
+# same entry for the same answers to what a condition reads, so a line's conditions are
+# looked up all at once. _held keeps every entry named here, so no other can take its id;
+# at most _ENTRIES are kept (an entry costs about 150 bytes here: the texts of its start
+# and its explanation are shared).
+_by_entry: dict[int, tuple[str, str]] = {}
+# The start of a condition's JSON, one text for every entry with the same (at most _TAILS).
+_heads: dict[str, str] = {}
+_held: list[ConditionScore] = []
+_ENTRIES = 6144
 
 
 def score_text(score: float) -> str:
