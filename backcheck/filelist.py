@@ -53,14 +53,42 @@ class FileList(Sequence[str]):
 
     def __getitem__(self, index: int | slice) -> str | list[str]:
         """A name (as the command line would give it), or a list of them."""
+        data = self._data
         if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        return os.fsdecode(self._data[self._starts[index] : self._ends[index]])
+            encoding, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
+            return [  # the offsets sliced as the names are: one of each per name
+                data[start:end].decode(encoding, errors)
+                for start, end in zip(self._starts[index], self._ends[index], strict=True)
+            ]
+        return os.fsdecode(data[self._starts[index] : self._ends[index]])
+
+    def __contains__(self, value: object) -> bool:
+        """Whether ``value`` is one of the names, found in the bytes (none is decoded)."""
+        if not isinstance(value, str):
+            return False
+        try:
+            wanted = os.fsencode(value)
+        except UnicodeEncodeError:  # no bytes would name it
+            return False
+        if not wanted or b"\n" in wanted:
+            return False
+        data, size = self._data, len(self._data)
+        at = data.find(wanted)
+        while at >= 0:
+            end = at + len(wanted)
+            # a name is a whole line but for a carriage return before its end, dropped
+            if (at == 0 or data[at - 1] == 0x0A) and (
+                ((end == size or data[end] == 0x0A) and not wanted.endswith(b"\r"))
+                or (data[end : end + 1] == b"\r" and (end + 1 == size or data[end + 1] == 0x0A))
+            ):
+                return True
+            at = data.find(wanted, at + 1)
+        return False
 
     def __iter__(self) -> Iterator[str]:
-        """Every name, in order."""
-        for i in range(len(self)):
-            yield self[i]
+        """Every name, in order (decoded a few thousand at a time)."""
+        for start in range(0, len(self), 4096):
+            yield from self[start : start + 4096]
 
 
 def read_file_list(path: str) -> FileList:

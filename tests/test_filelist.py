@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from backcheck.cli.app import app
@@ -24,6 +26,31 @@ def test_names_are_read_one_a_line_as_the_command_line_gives_them() -> None:
     assert names[1:] == ["  b c.yaml", os.fsdecode(b"d\xff.yaml")]
     assert "a.yaml" in names
     assert "b.yaml" not in names
+
+
+LINES = st.lists(
+    st.sampled_from(["a", "b.yaml", "a b", " ", "\r", "\xff", "é", "ab\rc", ""]).map(
+        lambda s: s.encode("utf-8", "surrogateescape") if s != "\xff" else b"\xff"
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(LINES, st.sampled_from(["\n", "\r\n"]), st.booleans(), st.data())
+def test_a_list_holds_the_names_its_lines_hold(
+    lines: list[bytes], end: str, last_end: bool, data: st.DataObject
+) -> None:
+    """Slices and membership give what the names one by one give, however the lines end."""
+    text = end.encode().join(lines) + (end.encode() if last_end and lines else b"")
+    names = FileList(text)
+    one_by_one = [names[i] for i in range(len(names))]
+    assert list(names) == one_by_one
+    start, stop, step = (data.draw(st.integers(-8, 8) | st.none()) for _ in range(3))
+    if step != 0:
+        assert names[start:stop:step] == one_by_one[start:stop:step]
+    for probe in ["a", "b.yaml", "a b", " ", "ab", "ab\rc", "a\r", "", "\n", "yaml", "\ud800", 3]:
+        assert (probe in names) == (probe in one_by_one), probe
 
 
 @pytest.mark.parametrize(

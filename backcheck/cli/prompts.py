@@ -73,7 +73,14 @@ class TerminalAsker:
         if "questionary" not in sys.modules:
             with early_question(self.console, text):
                 _questionary()
+                import gc
+
                 import backcheck.engine  # noqa: F401
+
+                # What is loaded now lives as long as the interview: left to the garbage
+                # collector, a full collection would walk it all again between two prompts
+                # (about 25 ms, after the third answer).
+                gc.freeze()
 
     def _intro(self, prompt: Prompt, help_text: str) -> None:
         head = f"Question {prompt.number} of about {prompt.total}"
@@ -322,7 +329,6 @@ _SHARED_BINDINGS = (
 )
 
 
-@functools.cache
 @functools.cache  # once: every prompt asks for it, and the bindings are wrapped only once
 def _questionary() -> Any:
     """questionary, with prompt_toolkit's default key bindings built once for all prompts."""
