@@ -340,7 +340,44 @@ def _questionary() -> Any:
         build = getattr(module, name, None)
         if callable(build):  # another prompt_toolkit version: its own way, unchanged
             setattr(module, name, functools.cache(build))
+    _share_merged_styles()
     return questionary
+
+
+def _share_merged_styles() -> None:
+    """Every prompt merges the same styles: prompt_toolkit would parse their 340-odd rules
+    into a new style for each one and work out the look of every piece of text again. The
+    same rules now give the same style, which keeps the looks it has worked out (a style
+    never changes once made)."""
+    from prompt_toolkit.styles import DEFAULT_ATTRS, Attrs, Style
+    from prompt_toolkit.styles import style as module
+
+    merged = getattr(module, "_MergedStyle", None)
+    if merged is None or not isinstance(getattr(merged, "_merged_style", None), property):
+        return  # another prompt_toolkit version: its own way, unchanged
+
+    class KeptLooks(Style):
+        def __init__(self, rules: list[tuple[str, str]]) -> None:
+            super().__init__(rules)
+            self._looks: dict[tuple[str, Attrs], Attrs] = {}
+
+        def get_attrs_for_style_str(self, style_str: str, default: Attrs = DEFAULT_ATTRS) -> Attrs:
+            key = (style_str, default)
+            look = self._looks.get(key)
+            if look is None:
+                look = self._looks[key] = super().get_attrs_for_style_str(style_str, default)
+            return look
+
+    styles: dict[tuple[tuple[str, str], ...], KeptLooks] = {}
+
+    def shared(self: Any) -> KeptLooks:
+        rules = tuple(self.style_rules)
+        style = styles.get(rules)
+        if style is None:
+            style = styles[rules] = KeptLooks(list(rules))
+        return style
+
+    merged._merged_style = property(shared)
 
 
 @functools.cache
