@@ -8,6 +8,7 @@ one Python string each: a batch of 50,000 files then starts in the memory of a b
 
 from __future__ import annotations
 
+import bisect
 import os
 import sys
 from array import array
@@ -72,17 +73,13 @@ class FileList(Sequence[str]):
             return False
         if not wanted or b"\n" in wanted:
             return False
-        data, size = self._data, len(self._data)
-        at = data.find(wanted)
-        while at >= 0:
-            end = at + len(wanted)
-            # a name is a whole line but for a carriage return before its end, dropped
-            if (at == 0 or data[at - 1] == 0x0A) and (
-                ((end == size or data[end] == 0x0A) and not wanted.endswith(b"\r"))
-                or (data[end : end + 1] == b"\r" and (end + 1 == size or data[end + 1] == 0x0A))
-            ):
+        starts, ends = self._starts, self._ends
+        at = self._data.find(wanted)
+        while at >= 0:  # a name if a name starts there and ends where the match ends
+            place = bisect.bisect_left(starts, at)
+            if place < len(starts) and starts[place] == at and ends[place] == at + len(wanted):
                 return True
-            at = data.find(wanted, at + 1)
+            at = self._data.find(wanted, at + 1)
         return False
 
     def __iter__(self) -> Iterator[str]:
