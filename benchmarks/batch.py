@@ -9,7 +9,9 @@ alike) to a temporary folder and runs one `backcheck run -f json` over them:
   the names given as arguments and, separately, with --files-from.
 
 Next to the 1 to 2 CPUs gain it measures the machine's own: two independent CPU-bound
-processes at once against one alone, the most any batch can gain on it at that time.
+processes at once against one alone; and the same batch's own: two whole one-CPU batches
+at once, one on each CPU, against one alone (what two CPUs give this work, memory and
+caches shared as they are, with no cost of splitting a batch).
 
 Each figure is the median of the rounds with the spread (min to max). Then, in this
 process, it times every stage per file (read, parse, validate, assess: warning signs,
@@ -99,18 +101,44 @@ def measured_run(
 ) -> tuple[float, float, float]:
     """Seconds, peak MiB and CPU seconds (every process) of one `run -f FMT` over ``names``."""
     prefix = ["taskset", "-c", ",".join(str(c) for c in range(cpus))] if cpus else []
-    argv = [*prefix, *command, "run", "-f", fmt, *names]
-    out = subprocess.run(
-        [sys.executable, "-c", MEASURE, sink, *argv],
-        capture_output=True,
-        text=True,
-        cwd=folder,
-        env={**os.environ, "BACKCHECK_CACHE_DIR": str(folder.parent / "cache")},
-        check=True,
-    ).stdout.split()
+    return _measured([*prefix, *command, "run", "-f", fmt, *names], folder, sink)
+
+
+def _measured(argv: list[str], folder: Path, sink: str) -> tuple[float, float, float]:
+    out = _measuring(argv, folder, sink).communicate()[0].split()
     if int(out[2]) != 0:
         raise SystemExit(f"backcheck exited with {out[2]}")
     return float(out[0]), int(out[1]) / 1024, float(out[3])
+
+
+def _measuring(argv: list[str], folder: Path, sink: str) -> subprocess.Popen[str]:
+    """The MEASURE script started on ``argv``, its figures to be read from its stdout."""
+    return subprocess.Popen(
+        [sys.executable, "-c", MEASURE, sink, *argv],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=folder,
+        env={**os.environ, "BACKCHECK_CACHE_DIR": str(folder.parent / "cache")},
+    )
+
+
+def two_batches_at_once(command: list[str], names: list[str], folder: Path) -> float:
+    """Seconds for two independent one-CPU batches of ``names`` at once, one on each CPU:
+    the work of two batches, with no cost of splitting one (start-up, first files and
+    copying paid twice, in parallel)."""
+    start = time.perf_counter()
+    runs = [
+        _measuring(
+            ["taskset", "-c", str(cpu), *command, "run", "-f", "json", *names],
+            folder,
+            str(folder.parent / f"out-{cpu}.jsonl"),
+        )
+        for cpu in (0, 1)
+    ]
+    for run in runs:
+        if int(run.communicate()[0].split()[2]) != 0:
+            raise SystemExit("backcheck failed")
+    return time.perf_counter() - start
 
 
 def timed_run(
@@ -153,11 +181,14 @@ def throughput(args: argparse.Namespace, folder: Path, names: list[str]) -> None
         ("drained pipe, 2 CPUs", "pipe", 2),
     ]
     results: dict[str, tuple[list[float], list[float]]] = {c[0]: ([], []) for c in cases}
+    workload: list[float] = []  # the same batch's own 1 to 2 CPUs, as two batches
     for _ in range(args.rounds):  # every case once per round: noise hits them alike
         for label, sink, cpus in cases:
             seconds, peak = timed_run(command, names[:size], folder, sink, cpus, "json")
             results[label][0].append(size / seconds)
             results[label][1].append(peak)
+        alone = size / results["file, 1 CPU"][0][-1]
+        workload.append(2 * alone / two_batches_at_once(command, names[:size], folder))
     for label, (rate, peaks) in results.items():
         rates[label] = rate
         print(f"{label:28} {spread(rate):>22} {max(peaks):10.1f}")
@@ -166,7 +197,11 @@ def throughput(args: argparse.Namespace, folder: Path, names: list[str]) -> None
     ceiling = [machine_ceiling() for _ in range(args.rounds)]
     print(
         f"the machine's own 1 to 2 CPUs: {spread(ceiling, '{:.2f}')}x "
-        "(two independent CPU-bound processes against one alone: the most a batch can gain)"
+        "(two independent CPU-bound processes against one alone)"
+    )
+    print(
+        f"the same batch's own 1 to 2 CPUs: {spread(workload, '{:.2f}')}x (two whole batches "
+        "at once, one a CPU, against one alone: what the machine gives this work)"
     )
 
     print("\npeak memory by batch size (`run -f json` to a file, 2 CPUs, 2 rounds)")
