@@ -178,7 +178,7 @@ def test_a_parallel_batch_onto_a_full_device_or_a_closed_stdout_is_one_error_lin
     assert closed.returncode == 1
 
 
-def test_a_parallel_batch_writes_the_same_bytes_to_a_file_a_pipe_and_output(
+def test_a_parallel_batch_writes_the_same_bytes_to_a_file_a_pipe_output_and_an_append(
     many: list[str], tmp_path: Path
 ) -> None:
     from backcheck.knowledge.loading import load_knowledge
@@ -194,6 +194,11 @@ def test_a_parallel_batch_writes_the_same_bytes_to_a_file_a_pipe_and_output(
     )
     report = tmp_path / "report.jsonl"
     subprocess.run(_command("run", "-f", "json", "-o", str(report), *many), env=_env(), check=True)
+    appended = tmp_path / "appended.jsonl"  # `>>`: a file opened to append
+    appended.write_bytes(b"earlier\n")
+    with open(appended, "ab") as sink:
+        subprocess.run(_command("run", "-f", "json", *many), stdout=sink, env=_env(), check=True)
     assert target.read_bytes() == expected
     assert piped.stdout == expected
     assert report.read_bytes() == expected
+    assert appended.read_bytes() == b"earlier\n" + expected
