@@ -31,6 +31,28 @@ def test_the_own_set_is_there() -> None:
     assert len(vignette_paths([OWN_V2])) >= 40
 
 
+def test_the_vignettes_of_folders_and_files_come_in_order_by_name(tmp_path: Path) -> None:
+    first, second = tmp_path / "b", tmp_path / "a"
+    files = {first: ["z.yaml", "B.json", "a.yml", "notes.txt"], second: ["m.yaml"]}
+    for folder, names in files.items():
+        folder.mkdir()
+        for name in names:
+            (folder / name).write_text("answers: {}\n", encoding="utf-8")
+    single = tmp_path / "one.yaml"
+    single.write_text("answers: {}\n", encoding="utf-8")
+    found = vignette_paths([first, single, second])
+    expected = [first / "B.json", first / "a.yml", first / "z.yaml", single, second / "m.yaml"]
+    assert list(found) == expected  # a folder's files sorted, then the file, the next folder
+    assert len(found) == 5
+    assert [found[i] for i in range(-5, 5)] == expected * 2
+    assert found[1:4] == expected[1:4]
+    assert found[::-2] == expected[::-2]
+    with pytest.raises(IndexError):
+        found[5]
+    with pytest.raises(IndexError):
+        found[-6]
+
+
 @NEEDS_SHARED
 def test_the_development_set_is_there() -> None:
     assert len(vignette_paths([DEV_VIGNETTES])) >= 40
