@@ -59,6 +59,19 @@ def test_importing_backcheck_imports_nothing_else() -> None:
     assert done.stdout.strip() == "['backcheck']"
 
 
+def test_an_assessment_through_the_api_loads_no_code_generators() -> None:
+    """dataclasses (with inspect, ast, dis and tokenize) costs about 20 ms to import: a
+    program that only assesses answers never pays for it."""
+    code = (
+        "import sys, backcheck\n"
+        "k = backcheck.load_knowledge()\n"
+        "r = backcheck.assess(k, {'age': 40, 'sensation': ['pain'], 'location': ['lower_back']})\n"
+        "print(r.verdict, sorted(m for m in ('dataclasses', 'inspect', 'ast') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "see_doctor []"
+
+
 def test_an_unknown_name_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError):
         _ = backcheck.no_such_name
