@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import bisect
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, overload
+from typing import Any
 
 from backcheck.errors import InputError
 from backcheck.knowledge.model import Knowledge, Verdict
@@ -202,7 +201,7 @@ class Evaluation:
 SUFFIXES = (".yaml", ".yml", ".json")
 
 
-class Vignettes(Sequence[Path]):
+class Vignettes:
     """The vignette files of some folders and files, in order, held by name: a Path costs
     about 250 bytes, its name a quarter of that, so 10,000 vignettes take 0.6 MiB instead
     of about 3 (``eval`` keeps its memory flat however many there are)."""
@@ -210,30 +209,10 @@ class Vignettes(Sequence[Path]):
     def __init__(self, places: list[tuple[Path, list[str]]]) -> None:
         """``places``: each folder with the names of its files, in order."""
         self._places = places
-        self._starts: list[int] = []
-        count = 0
-        for _, names in places:
-            self._starts.append(count)
-            count += len(names)
-        self._count = count
+        self._count = sum(len(names) for _, names in places)
 
     def __len__(self) -> int:
         return self._count
-
-    @overload
-    def __getitem__(self, index: int) -> Path: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Path]: ...
-    def __getitem__(self, index: int | slice) -> Path | list[Path]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(self._count))]
-        if index < 0:
-            index += self._count
-        if not 0 <= index < self._count:
-            raise IndexError("vignette index out of range")
-        place = bisect.bisect_right(self._starts, index) - 1
-        folder, names = self._places[place]
-        return folder / names[index - self._starts[place]]
 
     def __iter__(self) -> Iterator[Path]:
         for folder, names in self._places:

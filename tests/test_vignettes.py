@@ -43,14 +43,8 @@ def test_the_vignettes_of_folders_and_files_come_in_order_by_name(tmp_path: Path
     found = vignette_paths([first, single, second])
     expected = [first / "B.json", first / "a.yml", first / "z.yaml", single, second / "m.yaml"]
     assert list(found) == expected  # a folder's files sorted, then the file, the next folder
+    assert list(found) == expected  # and again: it can be gone through more than once
     assert len(found) == 5
-    assert [found[i] for i in range(-5, 5)] == expected * 2
-    assert found[1:4] == expected[1:4]
-    assert found[::-2] == expected[::-2]
-    with pytest.raises(IndexError):
-        found[5]
-    with pytest.raises(IndexError):
-        found[-6]
 
 
 @NEEDS_SHARED
