@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -201,7 +201,7 @@ class Evaluation:
 SUFFIXES = (".yaml", ".yml", ".json")
 
 
-class Vignettes:
+class Vignettes(Collection[Path]):
     """The vignette files of some folders and files, in order, held by name: a Path costs
     about 250 bytes, its name a quarter of that, so 10,000 vignettes take 0.6 MiB instead
     of about 3 (``eval`` keeps its memory flat however many there are)."""
@@ -213,6 +213,11 @@ class Vignettes:
 
     def __len__(self) -> int:
         return self._count
+
+    def __contains__(self, item: object) -> bool:
+        if not isinstance(item, Path):
+            return False
+        return any(item.parent == at and item.name in names for at, names in self._places)
 
     def __iter__(self) -> Iterator[Path]:
         for folder, names in self._places:

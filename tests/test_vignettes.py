@@ -45,6 +45,10 @@ def test_the_vignettes_of_folders_and_files_come_in_order_by_name(tmp_path: Path
     assert list(found) == expected  # a folder's files sorted, then the file, the next folder
     assert list(found) == expected  # and again: it can be gone through more than once
     assert len(found) == 5
+    assert single in found
+    assert second / "m.yaml" in found
+    assert first / "notes.txt" not in found
+    assert second / "z.yaml" not in found
 
 
 @NEEDS_SHARED
