@@ -12,16 +12,14 @@ import functools
 import gc
 import os
 import signal
-from collections.abc import Callable, Generator, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Callable, Generator, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
-from backcheck.errors import InputError, KnowledgeError
+from backcheck.errors import InputError
 from backcheck.knowledge.model import Knowledge
-from backcheck.pipeline import JsonOutcome, json_bytes, json_line
+from backcheck.pipeline import EncodedOutcome, JsonOutcome, json_bytes, json_line
 
 if TYPE_CHECKING:
-    from multiprocessing.pool import Pool
-
     from rich.console import Console
 
     from backcheck.knowledge.model import Verdict
@@ -30,16 +28,13 @@ if TYPE_CHECKING:
 
 # Below this many files the worker start-up costs more than it saves.
 PARALLEL_FROM = 200
-# Files handed to the workers at a time: results wait in memory only within two windows
-# (the one being written and the next, already at work).
-WINDOW = 512
-# Files a worker takes at a time: fewer, larger messages between the processes (a window
-# holds whole chunks: see _Spool).
+# Files a worker takes at a time: fewer, larger messages between the processes.
 CHUNK = 64
+# Chunks handed to the workers and not yet written, at most: results wait in memory only
+# for these (and each has its slot in the spool: see _Spool).
+IN_FLIGHT = 16
 
 T = TypeVar("T")
-# What each file becomes: set in the parent before forking; inherited by workers.
-_job: Callable[[str], Any] | None = None
 
 Result = JsonOutcome
 # One file's JSON line or error: the pipeline's, under the name batches have always used.
@@ -50,34 +45,6 @@ TextOutcome = tuple[str, tuple[str, ...], "Verdict | None"]
 
 # A chunk: its number in the batch (its first file's place over CHUNK) and its files.
 Chunk = tuple[int, list[str]]
-
-
-def _in_worker(chunk: Chunk) -> list[Any]:
-    """One chunk of files: one message each way, not one per file."""
-    return [_job_of()(path) for path in chunk[1]]
-
-
-def _job_of() -> Callable[[str], Any]:
-    if _job is None:  # only ordered_results starts workers, after setting it
-        raise KnowledgeError("batch", ["a worker started without the knowledge"])
-    return _job
-
-
-def _start(pool: Pool, window: list[str], first: int, work: Callable[[Chunk], T]) -> Iterator[T]:
-    """``work`` on each chunk of ``window``, whose first file is file ``first`` of the batch."""
-    chunks = [
-        ((first + start) // CHUNK, window[start : start + CHUNK])
-        for start in range(0, len(window), CHUNK)
-    ]
-    return pool.imap(work, chunks)
-
-
-def _ignore_interrupts() -> None:
-    # Stopping is the parent's job (Ctrl-C and SIGTERM reach the whole process group): a
-    # worker killed in the middle of sending a result would leave the pool's queue half
-    # written and the parent waiting for the rest for ever.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def usable_cpus() -> int:
@@ -167,11 +134,11 @@ class TextJob:
 def ordered_results(job: Callable[[str], T], paths: Sequence[str]) -> Generator[T, None, None]:
     """``job(path)`` for every path, in the order of ``paths``; on a pool of forked workers
     where fork is available and the batch is large enough to be worth it."""
-    pool = _pool_for(paths)
-    if pool is None:
+    workers = _workers_for(paths)
+    if workers is None:
         yield from (job(path) for path in paths)
         return
-    chunks = _on_pool(*pool, job, paths, _in_worker)
+    chunks = _on_pool(workers, paths, lambda chunk: [job(path) for path in chunk[1]])
     with contextlib.closing(chunks):
         for chunk in chunks:
             yield from chunk
@@ -193,8 +160,8 @@ def json_runs(
     that file (one read a chunk) and never receives or decodes them through the pool.
     """
     job = functools.partial(json_bytes, knowledge, top=top)
-    pool = _pool_for(paths)
-    if pool is None:
+    workers = _workers_for(paths)
+    if workers is None:
         for path in paths:
             data, error, verdict = job(path)
             if data is None or verdict is None:
@@ -203,7 +170,7 @@ def json_runs(
                 yield data, [verdict], None
         return
     spool = _Spool.open()  # only now: a batch in one process never makes the memory file
-    chunks = _on_pool(*pool, job, paths, spool.fill)
+    chunks = _on_pool(workers, paths, functools.partial(spool.fill, job))
     with contextlib.closing(chunks), spool:
         for number, inline, outcomes in chunks:
             data = spool.take(number, outcomes) if inline is None else inline
@@ -226,17 +193,17 @@ SpooledChunk = tuple[int, bytes | None, list[tuple[int, str | None, "Verdict | N
 
 
 class _Spool:
-    """A memory file with a slot for each chunk in flight (two windows' worth), which the
-    forked workers write and the main process reads: each chunk's slot is written once
-    and read once, and reused only when its chunk has been read (see ``_on_pool``:
-    window n + 2 starts after window n is done)."""
+    """A memory file with a slot for each chunk in flight, which the forked workers write
+    and the main process reads: each chunk's slot is written once and read once, and
+    reused only when its chunk has been read (see ``_on_pool``: chunk n + IN_FLIGHT is
+    handed out once chunk n is written)."""
 
-    SLOTS = 2 * WINDOW // CHUNK
     SLOT = 1 << 22  # far more than a chunk's lines; a chunk with more is sent whole
 
     def __init__(self, fd: int | None) -> None:
         """Slots in the memory file ``fd``; None: every chunk goes through the pool's pipe."""
         self.fd = fd
+        self.slots = IN_FLIGHT
 
     @classmethod
     def open(cls) -> _Spool:
@@ -249,10 +216,10 @@ class _Spool:
         except OSError:  # no memory for it, or not allowed
             return cls(None)
 
-    def fill(self, chunk: Chunk) -> SpooledChunk:
-        """In a worker: the chunk's lines into its slot, or handed back when they do not fit."""
+    def fill(self, job: Callable[[str], EncodedOutcome], chunk: Chunk) -> SpooledChunk:
+        """In a worker: ``job`` on the chunk's files, their lines into its slot, or handed
+        back when they do not fit."""
         number, paths = chunk
-        job = _job_of()
         outcomes = []
         lines = []
         for path in paths:
@@ -280,7 +247,7 @@ class _Spool:
         return data
 
     def _offset(self, number: int) -> int:
-        return (number % self.SLOTS) * self.SLOT
+        return (number % self.slots) * self.SLOT
 
     def close(self) -> None:
         """Free the memory file."""
@@ -296,64 +263,49 @@ class _Spool:
         self.close()
 
 
-def _pool_for(paths: Sequence[str]) -> tuple[Any, int] | None:
-    """The fork context and worker count for a batch of ``paths``; None when one process
-    will do (a small batch, one CPU, no fork)."""
+def _workers_for(paths: Sequence[str]) -> int | None:
+    """How many workers to fork for a batch of ``paths``; None when one process will do
+    (a small batch, one CPU, no fork)."""
     workers = min(usable_cpus(), 8)
-    if len(paths) < PARALLEL_FROM or workers < 2:
+    if len(paths) < PARALLEL_FROM or workers < 2 or not hasattr(os, "fork"):
         return None
-    import multiprocessing  # here: a batch of one file never pays for it
-
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return None
-    return multiprocessing.get_context("fork"), workers
+    return workers
 
 
 def _on_pool(
-    context: Any,
-    workers: int,
-    job: Callable[[str], Any],
-    paths: Sequence[str],
-    work: Callable[[Chunk], T],
+    workers: int, paths: Sequence[str], work: Callable[[Chunk], T]
 ) -> Generator[T, None, None]:
-    """``work`` on every chunk of ``paths``, in order, on ``workers`` forked workers (each
-    has ``job`` as ``_job``)."""
-    global _job
-    _job = job
+    """``work`` on every chunk of ``paths``, in order, on ``workers`` forked workers."""
+    from backcheck import forked
+
     # The first chunk here, before the workers start: they begin with the caches it
     # filled (the engine's, the JSON's, the line reader's), as one process would, instead
     # of each filling its own (about a sixth of their work in a batch of 10,000).
-    warm = CHUNK
-    yield work((0, list(paths[:warm])))
+    yield work((0, list(paths[:CHUNK])))
     # The knowledge lives as long as the process: the garbage collector need not walk it
     # again, and the workers then never touch (and so copy) the pages that hold it. No
     # collection first: here it finds nothing to free and takes 12-19 ms while the second
     # CPU waits (what one chunk may leave, such as an error's traceback, is kept instead).
     gc.freeze()
+
+    def chunk(index: int) -> T:  # in a worker, which has the paths from the fork
+        number = index + 1
+        return work((number, list(paths[number * CHUNK : (number + 1) * CHUNK])))
+
     # SIGTERM stops a batch as Ctrl-C does (KeyboardInterrupt, exit status 130).
     previous = signal.signal(signal.SIGTERM, _interrupt)
-    pool = context.Pool(workers, initializer=_ignore_interrupts)
     try:
-        starts = range(warm, len(paths), WINDOW)
-        windows = ((at, list(paths[at : at + WINDOW])) for at in starts)
-        at, window = next(windows)
-        working = _start(pool, window, at, work)
-        for at, window in windows:  # the next window starts before this one is written
-            following = _start(pool, window, at, work)
-            yield from working
-            working = following
-        yield from working
+        count = -(-(len(paths) - CHUNK) // CHUNK)
+        yield from forked.in_order(chunk, count, workers, ahead=IN_FLIGHT - 1)
+    except forked.WorkerError as exc:  # what was written stays; the rest is named
+        lost = (exc.number + 1) * CHUNK
+        raise forked.WorkerError(
+            f"{exc}: {paths[lost]} and the files after it ({len(paths) - lost:,} in all) were"
+            " not assessed",
+            exc.number,
+        ) from None
     finally:
-        # Done or stopped: the workers finish the files already handed out (two windows
-        # at most) and leave; a second Ctrl-C meanwhile is ignored, as the batch is stopping.
-        interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        try:
-            pool.close()
-            pool.join()
-        finally:
-            signal.signal(signal.SIGINT, interrupt)
-            signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from types import ModuleType
@@ -23,6 +25,19 @@ from typer.testing import CliRunner
 
 from backcheck.knowledge.loading import load_knowledge
 from backcheck.knowledge.model import Knowledge
+
+_TEST_FOLDERS = (os.environ["BACKCHECK_CACHE_DIR"], os.environ["BACKCHECK_HOME"])
+_TEST_PID = os.getpid()
+
+
+@atexit.register
+def _remove_test_folders() -> None:
+    # A test run leaves nothing in the temporary folder (a forked child that exits
+    # normally runs this too: only the process that made the folders removes them).
+    if os.getpid() == _TEST_PID:
+        for folder in _TEST_FOLDERS:
+            shutil.rmtree(folder, ignore_errors=True)
+
 
 # "No history" is chosen in the shared test home, so an interview in a real terminal is not
 # asked the opt-in question (tests/history gives each test its own undecided folder).

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import multiprocessing
 import os
 from pathlib import Path
 from types import SimpleNamespace
@@ -15,6 +14,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from backcheck import forked
 from backcheck.batch import PARALLEL_FROM, assess_to_json
 from backcheck.cli.app import app
 from backcheck.knowledge.model import Knowledge
@@ -26,20 +26,13 @@ def test_a_large_batch_keeps_order_and_reports_bad_files(
     runner: CliRunner, tmp_path: Path, knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pools: list[int] = []
-    real_context = multiprocessing.get_context
+    real_in_order = forked.in_order
 
-    def spy(method: str) -> Any:
-        context = real_context(method)
-        real_pool = context.Pool
+    def spy(work: Any, count: int, workers: int, **kwargs: Any) -> Any:
+        pools.append(workers)
+        return real_in_order(work, count, workers, **kwargs)
 
-        def pool(processes: int, **kwargs: Any) -> Any:
-            pools.append(processes)
-            return real_pool(processes, **kwargs)
-
-        monkeypatch.setattr(context, "Pool", pool)
-        return context
-
-    monkeypatch.setattr(multiprocessing, "get_context", spy)
+    monkeypatch.setattr(forked, "in_order", spy)
     sources = sorted(OWN_VIGNETTES.glob("*.yaml"))
     paths = []
     for index in range(PARALLEL_FROM + 50):
@@ -57,7 +50,7 @@ def test_a_large_batch_keeps_order_and_reports_bad_files(
     result = runner.invoke(app, ["run", "-f", "json", *paths])
 
     assert result.exit_code == 2
-    if (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods():
+    if (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
         assert pools, "a batch this size runs on several processes"
     assert (
         result.stderr.strip()
@@ -144,11 +137,11 @@ def test_a_large_text_batch_is_the_one_process_output_byte_for_byte(
     monkeypatch.setattr(fhir, "dt", SimpleNamespace(datetime=_Frozen, UTC=dt.UTC))
     paths, errors = _mixed_files(tmp_path)
     pools: list[int] = []
-    real_start = batch._start
+    real_in_order = forked.in_order
 
-    def spy(pool: Any, window: list[str], *rest: Any) -> Any:
-        pools.append(len(window))
-        return real_start(pool, window, *rest)
+    def spy(work: Any, count: int, *rest: Any, **kwargs: Any) -> Any:
+        pools.append(count)
+        return real_in_order(work, count, *rest, **kwargs)
 
     def run() -> tuple[str, list[str], int, Any]:
         sink = _Stream(terminal=terminal)
@@ -158,9 +151,9 @@ def test_a_large_text_batch_is_the_one_process_output_byte_for_byte(
         )
         return sink.getvalue(), reported, failures, worst
 
-    monkeypatch.setattr(batch, "_start", spy)
+    monkeypatch.setattr(forked, "in_order", spy)
     parallel = run()
-    if (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods():
+    if (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
         assert pools, "a batch this size runs on several processes"
     monkeypatch.setattr(batch, "PARALLEL_FROM", len(paths) + 1)  # one process, as before
     pools.clear()

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,10 +25,10 @@ EMERGENCY = EXAMPLES / "emergency.yaml"
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """4,000 answer files (links to one example): a parallel batch of a few seconds."""
+    """20,000 answer files (links to one example): a parallel batch of a few seconds."""
     root = tmp_path_factory.mktemp("batch")
-    for number in range(4000):
-        (root / f"{number:04}.yaml").symlink_to(SCIATICA)
+    for number in range(20_000):
+        (root / f"{number:05}.yaml").symlink_to(SCIATICA)
     return root
 
 
@@ -111,10 +112,12 @@ def _children(pid: int) -> list[int]:
     ids=["ctrl-c", "sigterm", "sigterm-to-the-group", "ctrl-c-rich", "sigterm-markdown"],
 )
 def test_stopping_a_parallel_batch_leaves_no_worker_and_no_traceback(
-    folder: Path, signum: signal.Signals, group: bool, fmt: str
+    folder: Path, tmp_path: Path, signum: signal.Signals, group: bool, fmt: str
 ) -> None:
+    names = tmp_path / "names.txt"
+    names.write_text("".join(f"{name}\n" for name in _files(folder, 20_000)), encoding="utf-8")
     with subprocess.Popen(
-        [sys.executable, "-m", "backcheck", "run", "-f", fmt, *_files(folder, 4000)],
+        [sys.executable, "-m", "backcheck", "run", "-f", fmt, "--files-from", str(names)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,  # its own process group, as a shell job has
@@ -158,3 +161,48 @@ def test_output_streams_with_the_memory_of_stdout(folder: Path, tmp_path: Path) 
     to_file = _peak_mib(["run", "-f", "json", "-o", str(report), *files])
     assert report.read_text().count("\n") == 2000
     assert to_file <= 1.5 * to_stdout, (to_file, to_stdout)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or (os.cpu_count() or 1) < 2, reason="needs workers")
+@pytest.mark.parametrize("fmt", ["json", "markdown"])
+def test_a_worker_that_dies_ends_the_batch_with_one_line_and_keeps_what_was_written(
+    folder: Path, tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A worker killed (for want of memory, say) used to leave the batch waiting for ever.
+    from typer.testing import CliRunner
+
+    from backcheck import batch, pipeline
+    from backcheck.cli.app import app
+
+    files = _files(folder, PARALLEL_FROM + 300)
+    doomed = tmp_path / "doomed.yaml"
+    doomed.symlink_to(SCIATICA)
+    files.insert(300, str(doomed))
+    parent = os.getpid()
+
+    def dies_on_doomed(real: Any) -> Any:
+        def job(knowledge: Any, path: str, *args: Any, **kwargs: Any) -> Any:
+            if path == str(doomed) and os.getpid() != parent:
+                os._exit(9)
+            return real(knowledge, path, *args, **kwargs)
+
+        return job
+
+    monkeypatch.setattr("backcheck.batch.json_bytes", dies_on_doomed(pipeline.json_bytes))
+    monkeypatch.setattr(pipeline, "assess_file", dies_on_doomed(pipeline.assess_file))
+    result = CliRunner().invoke(app, ["run", "-f", fmt, *files])
+
+    assert result.exit_code == 1
+    lost = 300 // batch.CHUNK * batch.CHUNK  # the first file of the doomed file's chunk
+    assert result.stderr.splitlines() == [
+        "error: a batch worker stopped before its work was done (exit status 9): "
+        f"{files[lost]} and the files after it ({len(files) - lost:,} in all) were not assessed"
+    ]
+    if fmt == "json":
+        written = [json.loads(line)["source"] for line in result.stdout.splitlines()]
+    else:
+        heading = "# backcheck report: "
+        written = [
+            line[len(heading) :] for line in result.stdout.splitlines() if line.startswith(heading)
+        ]
+    assert written == [text(f) if fmt == "markdown" else f for f in files[:lost]]

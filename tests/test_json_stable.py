@@ -85,8 +85,8 @@ def test_a_parallel_batch_prints_the_same_lines_in_order(
     key: str, folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(batch, "PARALLEL_FROM", 2)  # every folder goes through the pool,
-    monkeypatch.setattr(batch, "WINDOW", 7)  # in several windows, the last one short
-    monkeypatch.setattr(batch, "CHUNK", 3)
+    monkeypatch.setattr(batch, "CHUNK", 3)  # in many chunks, the last one short,
+    monkeypatch.setattr(batch, "IN_FLIGHT", 2)  # few of them handed out at a time
     golden = _golden()
     names = _files(folder)
     lines = _json_of(folder, names).splitlines(keepends=True)
