@@ -196,7 +196,7 @@ class _Spool:
     """A memory file with a slot for each chunk in flight, which the forked workers write
     and the main process reads: each chunk's slot is written once and read once, and
     reused only when its chunk has been read (see ``_on_pool``: chunk n + IN_FLIGHT is
-    handed out once chunk n is written)."""
+    handed out once chunk n has been read)."""
 
     SLOT = 1 << 22  # far more than a chunk's lines; a chunk with more is sent whole
 

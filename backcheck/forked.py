@@ -23,6 +23,7 @@ T = TypeVar("T")
 HELD = 2
 _STOP = -1
 _HEAD = 8  # a result's length, before its pickled bytes
+_STOPPING = {signal.SIGINT, signal.SIGTERM}  # what a worker leaves to the main process
 
 
 class WorkerError(BackcheckError):
@@ -138,16 +139,27 @@ class _Worker:
         its copies of their pipes, so that each pipe has one reader and one writer)."""
         task_in, task_out = os.pipe()
         result_in, result_out = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the worker: it never returns
-            status = 1
-            try:
-                for fd in (task_out, result_in, *(fd for o in others for fd in o.fds())):
-                    os.close(fd)
-                _serve(work, task_in, result_out)
-                status = 0
-            finally:
-                os._exit(status)  # no exit handlers, no flushing of the parent's buffers
+        # Ctrl-C and SIGTERM wait until the worker ignores them (stopping is the main
+        # process's job: they reach the whole process group, and a worker stopped in the
+        # middle of a result would leave it half written); the main process then gets
+        # what came meanwhile.
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+        try:
+            pid = os.fork()
+            if pid == 0:  # the worker: it never returns
+                status = 1
+                try:
+                    for signum in _STOPPING:
+                        signal.signal(signum, signal.SIG_IGN)
+                    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+                    for fd in (task_out, result_in, *(fd for o in others for fd in o.fds())):
+                        os.close(fd)
+                    _serve(work, task_in, result_out)
+                    status = 0
+                finally:
+                    os._exit(status)  # no exit handlers, no flushing of the parent's buffers
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         os.close(task_in)
         os.close(result_out)
         return cls(pid, task_out, result_in)
@@ -213,10 +225,6 @@ def _serve(work: Callable[[int], Any], tasks: int, results: int) -> None:
     exception it raised) pickled into ``results``, until told to stop."""
     import pickle
 
-    # Stopping is the main process's job: Ctrl-C and SIGTERM reach the whole process
-    # group, and a worker stopped in the middle of a result would leave it half written.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     while True:
         head = _read(tasks, _HEAD)
         number = int.from_bytes(head, "little", signed=True) if len(head) == _HEAD else _STOP
