@@ -60,6 +60,16 @@ OWN_VIGNETTES = ROOT / "tests" / "vignettes"
 EXAMPLES = ROOT / "examples"
 
 
+def children_of(pid: int) -> list[int]:
+    """The processes ``pid`` has forked and not yet waited for (from Linux's /proc; none
+    where there is no such file)."""
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(child) for child in text.split()]
+
+
 @pytest.fixture(scope="session")
 def knowledge() -> Knowledge:
     """The shipped knowledge file, loaded once."""

@@ -12,17 +12,9 @@ from pathlib import Path
 import pytest
 
 from backcheck import forked
+from tests.conftest import children_of
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
-
-
-def _children() -> list[int]:
-    """The processes this one has forked and not yet waited for (Linux)."""
-    try:
-        text = Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").read_text()
-    except OSError:
-        return []
-    return [int(child) for child in text.split()]
 
 
 def _square_with_pid(number: int) -> tuple[int, int, int]:
@@ -38,12 +30,12 @@ def test_results_come_back_in_order_from_every_worker(workers: int) -> None:
     pids = {pid for _, _, pid in results}
     assert os.getpid() not in pids
     assert len(pids) == workers
-    assert _children() == []
+    assert children_of(os.getpid()) == []
 
 
 def test_no_work_forks_workers_that_stop_at_once() -> None:
     assert list(forked.in_order(_square_with_pid, 0, 2, ahead=3)) == []
-    assert _children() == []
+    assert children_of(os.getpid()) == []
 
 
 def test_no_more_than_ahead_numbers_are_handed_out_beyond_the_next(
@@ -83,7 +75,7 @@ def test_an_exception_in_the_work_is_raised_in_its_place() -> None:
     with pytest.raises(ValueError, match="no work for 13"):
         _drain(forked.in_order(_fails_at_13, 100, 2, ahead=8), seen)
     assert seen == list(range(13))
-    assert _children() == []
+    assert children_of(os.getpid()) == []
 
 
 class _Unpicklable(Exception):
@@ -100,7 +92,7 @@ def _fails_oddly(number: int) -> int:
 def test_an_exception_that_cannot_be_pickled_is_raised_in_words() -> None:
     with pytest.raises(RuntimeError, match=r"in a batch worker: _Unpicklable\('odd'\)"):
         list(forked.in_order(_fails_oddly, 10, 2, ahead=3))
-    assert _children() == []
+    assert children_of(os.getpid()) == []
 
 
 def _dies_at_9(number: int) -> int:
@@ -115,7 +107,7 @@ def test_a_worker_that_dies_is_reported_and_the_others_are_stopped() -> None:
     with pytest.raises(forked.WorkerError, match=stopped):
         _drain(forked.in_order(_dies_at_9, 100, 2, ahead=8), seen)
     assert seen == list(range(9))
-    assert _children() == []
+    assert children_of(os.getpid()) == []
 
 
 def _killed_at_4(number: int) -> int:
@@ -127,7 +119,7 @@ def _killed_at_4(number: int) -> int:
 def test_a_worker_killed_by_a_signal_says_so() -> None:
     with pytest.raises(forked.WorkerError, match="killed by signal 9"):
         list(forked.in_order(_killed_at_4, 20, 2, ahead=3))
-    assert _children() == []
+    assert children_of(os.getpid()) == []
 
 
 def _slow(number: int) -> int:
@@ -138,12 +130,12 @@ def _slow(number: int) -> int:
 def test_closing_early_leaves_no_worker_behind() -> None:
     results = forked.in_order(_slow, 1000, 2, ahead=10)
     assert next(results) == 0
-    workers = _children()
+    workers = children_of(os.getpid())
     assert len(workers) == 2
     started = time.monotonic()
     results.close()
     assert time.monotonic() - started < 1  # killed, not left to finish their work
-    assert _children() == []
+    assert children_of(os.getpid()) == []
     assert not [w for w in workers if Path(f"/proc/{w}").exists()]
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from backcheck.batch import PARALLEL_FROM
 from backcheck.output.markdown import text
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, children_of
 
 SCIATICA = EXAMPLES / "sciatica.yaml"
 EMERGENCY = EXAMPLES / "emergency.yaml"
@@ -91,14 +91,6 @@ def test_a_name_that_is_not_utf8_is_reported_escaped_and_later_files_still_run(
         assert output.count("VERDICT: SEE A DOCTOR") == 2 * (count + 1)  # first and last line
 
 
-def _children(pid: int) -> list[int]:
-    try:
-        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
-    except OSError:
-        return []
-    return [int(child) for child in text.split()]
-
-
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
 @pytest.mark.parametrize(
     ("signum", "group", "fmt"),
@@ -123,7 +115,7 @@ def test_stopping_a_parallel_batch_leaves_no_worker_and_no_traceback(
         start_new_session=True,  # its own process group, as a shell job has
     ) as process:
         deadline = time.monotonic() + 60
-        while len(workers := _children(process.pid)) < 2 and time.monotonic() < deadline:
+        while len(workers := children_of(process.pid)) < 2 and time.monotonic() < deadline:
             time.sleep(0.05)
         assert len(workers) >= 2, "the batch never started its workers"
         time.sleep(0.3)
