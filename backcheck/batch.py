@@ -203,7 +203,6 @@ class _Spool:
     def __init__(self, fd: int | None) -> None:
         """Slots in the memory file ``fd``; None: every chunk goes through the pool's pipe."""
         self.fd = fd
-        self.slots = IN_FLIGHT
 
     @classmethod
     def open(cls) -> _Spool:
@@ -247,7 +246,7 @@ class _Spool:
         return data
 
     def _offset(self, number: int) -> int:
-        return (number % self.slots) * self.SLOT
+        return (number % IN_FLIGHT) * self.SLOT
 
     def close(self) -> None:
         """Free the memory file."""

@@ -210,9 +210,10 @@ class _Worker:
     def wait(self) -> None:
         """Wait for the worker to end (once)."""
         if self.status is None:
-            with contextlib.suppress(ChildProcessError):
+            try:
                 self.status = os.waitpid(self.pid, 0)[1]
-            self.status = 0 if self.status is None else self.status
+            except ChildProcessError:  # already waited for elsewhere
+                self.status = 0
 
     def _close(self) -> None:
         for fd in self.fds():
