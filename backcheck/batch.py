@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import gc
 import os
 import signal
 from collections.abc import Callable, Generator, Sequence
@@ -277,27 +276,19 @@ def _on_pool(
     """``work`` on every chunk of ``paths``, in order, on ``workers`` forked workers."""
     from backcheck import forked
 
-    # The first chunk here, before the workers start: they begin with the caches it
-    # filled (the engine's, the JSON's, the line reader's), as one process would, instead
-    # of each filling its own (about a sixth of their work in a batch of 10,000).
-    yield work((0, list(paths[:CHUNK])))
-    # The knowledge lives as long as the process: the garbage collector need not walk it
-    # again, and the workers then never touch (and so copy) the pages that hold it. No
-    # collection first: here it finds nothing to free and takes 12-19 ms while the second
-    # CPU waits (what one chunk may leave, such as an error's traceback, is kept instead).
-    gc.freeze()
-
-    def chunk(index: int) -> T:  # in a worker, which has the paths from the fork
-        number = index + 1
+    def chunk(number: int) -> T:  # a worker has the paths from the fork
         return work((number, list(paths[number * CHUNK : (number + 1) * CHUNK])))
 
     # SIGTERM stops a batch as Ctrl-C does (KeyboardInterrupt, exit status 130).
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        count = -(-(len(paths) - CHUNK) // CHUNK)
-        yield from forked.in_order(chunk, count, workers, ahead=IN_FLIGHT - 1)
+        count = -(-len(paths) // CHUNK)
+        # The first chunk in this process, while the first worker starts on the next two:
+        # the workers forked after it begin with the caches it filled (the engine's, the
+        # JSON's, the line reader's), as one process would, instead of each filling its own.
+        yield from forked.in_order(chunk, count, workers, ahead=IN_FLIGHT - 1, first_here=True)
     except forked.WorkerError as exc:  # what was written stays; the rest is named
-        lost = (exc.number + 1) * CHUNK
+        lost = exc.number * CHUNK
         raise forked.WorkerError(
             f"{exc}: {paths[lost]} and the files after it ({len(paths) - lost:,} in all) were"
             " not assessed",

@@ -36,11 +36,19 @@ class WorkerError(BackcheckError):
 
 
 def in_order(
-    work: Callable[[int], T], count: int, workers: int, ahead: int
+    work: Callable[[int], T], count: int, workers: int, ahead: int, *, first_here: bool = False
 ) -> Generator[T, None, None]:
     """``work(n)`` for n from 0 to ``count`` - 1, in that order, done on ``workers`` forked
     processes. Number n + ``ahead`` is handed out only once n - 1 has been yielded and the
     generator resumed: that bounds what waits in memory, and ``work`` may count on it.
+
+    ``first_here``: number 0 is done in this process, once the first worker has been
+    forked and before the others are. The others then begin with what it left (the caches
+    it filled), while the first, which fills its own, is already at work on 1 and 2: no
+    CPU waits for the first results.
+
+    A worker starts with whatever this process held frozen (``gc.freeze``): its garbage
+    collector never walks it, and so never copies the memory pages it lies on.
 
     An exception raised by ``work`` is raised here, at its place in the order. A worker
     that dies loses what it held: the results before the first of those still come, then
@@ -53,12 +61,10 @@ def in_order(
     kids: list[_Worker] = []
     done = False
     try:
-        for _ in range(workers):
-            kids.append(_Worker.fork(work, kids))
-        alive = {kid.results: kid for kid in kids}
+        here = first_here and count > 0
         waiting: dict[int, tuple[bool, Any]] = {}
         following = 0  # the next number to yield
-        to_hand = 0  # the next number to hand out
+        to_hand = 1 if here else 0  # the next number to hand out
         lost: _Worker | None = None  # the dead worker that held the first number lost
 
         def hand(kid: _Worker) -> None:
@@ -72,8 +78,16 @@ def in_order(
                 kid.give(to_hand)
                 to_hand += 1
 
-        for kid in kids:
-            hand(kid)
+        if here:
+            kids.append(_Worker.fork(work, kids))
+            hand(kids[0])
+            value = work(0)
+            following = 1
+            yield value
+        while len(kids) < workers:
+            kids.append(_Worker.fork(work, kids))
+            hand(kids[-1])
+        alive = {kid.results: kid for kid in kids}
         while following < count:
             if following in waiting:
                 ok, value = waiting.pop(following)
@@ -137,8 +151,14 @@ class _Worker:
     def fork(cls, work: Callable[[int], Any], others: list[_Worker]) -> _Worker:
         """A new worker doing ``work``; ``others``: the workers forked before it (it closes
         its copies of their pipes, so that each pipe has one reader and one writer)."""
+        import gc
+
         task_in, task_out = os.pipe()
         result_in, result_out = os.pipe()
+        # Frozen for the worker only (this process is as it was once it has forked): no
+        # collection first, which would find next to nothing to free and cost milliseconds.
+        frozen_before = gc.get_freeze_count()
+        gc.freeze()
         # Ctrl-C and SIGTERM wait until the worker ignores them (stopping is the main
         # process's job: they reach the whole process group, and a worker stopped in the
         # middle of a result would leave it half written); the main process then gets
@@ -160,6 +180,8 @@ class _Worker:
                     os._exit(status)  # no exit handlers, no flushing of the parent's buffers
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+            if not frozen_before:  # what the caller froze itself stays so
+                gc.unfreeze()
         os.close(task_in)
         os.close(result_out)
         return cls(pid, task_out, result_in)

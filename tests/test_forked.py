@@ -38,8 +38,9 @@ def test_no_work_forks_workers_that_stop_at_once() -> None:
     assert children_of(os.getpid()) == []
 
 
+@pytest.mark.parametrize("first_here", [False, True])
 def test_no_more_than_ahead_numbers_are_handed_out_beyond_the_next(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, first_here: bool
 ) -> None:
     yielded = 0
     handed: list[tuple[int, int]] = []
@@ -50,13 +51,65 @@ def test_no_more_than_ahead_numbers_are_handed_out_beyond_the_next(
         real_give(self, number)
 
     monkeypatch.setattr(forked._Worker, "give", give)
-    for number, _, _ in forked.in_order(_square_with_pid, 100, 2, ahead=4):
+    for number, _, _ in forked.in_order(_square_with_pid, 100, 2, ahead=4, first_here=first_here):
         assert number == yielded
         time.sleep(0.002)  # the workers get ahead of the reader
         yielded += 1
-    assert sorted(n for n, _ in handed) == list(range(100))
+    assert sorted(n for n, _ in handed) == list(range(1 if first_here else 0, 100))
     assert all(number <= done + 4 for number, done in handed)
     assert max(number - done for number, done in handed) == 4  # the bound is reached
+
+
+_WARM: dict[str, object] = {}
+
+
+def _warming(number: int) -> tuple[int, int, bool]:
+    """Number 0 leaves a mark (as a batch's first chunk fills the caches), and sees how
+    many workers are running meanwhile."""
+    if number == 0:
+        _WARM["workers meanwhile"] = len(children_of(os.getpid()))
+        _WARM["warm"] = True
+    return number, os.getpid(), "warm" in _WARM
+
+
+def test_with_first_here_number_0_is_done_here_while_the_first_worker_runs() -> None:
+    _WARM.clear()
+    try:
+        results = list(forked.in_order(_warming, 60, 3, ahead=8, first_here=True))
+        meanwhile = _WARM["workers meanwhile"]
+    finally:
+        _WARM.clear()
+    assert [n for n, _, _ in results] == list(range(60))
+    assert results[0][1] == os.getpid()
+    assert meanwhile == 1  # the first worker is already at work
+    seen: dict[int, set[bool]] = {}
+    for _, pid, warm in results[1:]:
+        seen.setdefault(pid, set()).add(warm)
+    assert os.getpid() not in seen
+    # the first worker was forked before number 0 was done, the others after it
+    assert sorted(tuple(warm) for warm in seen.values()) == [(False,), (True,), (True,)]
+    assert children_of(os.getpid()) == []
+
+
+def _fails_at_0(number: int) -> int:
+    if number == 0:
+        raise ValueError("no work for 0")
+    return number
+
+
+def test_with_first_here_an_error_in_number_0_is_raised_and_no_worker_is_left() -> None:
+    with pytest.raises(ValueError, match="no work for 0"):
+        list(forked.in_order(_fails_at_0, 10, 2, ahead=3, first_here=True))
+    assert children_of(os.getpid()) == []
+
+
+def test_the_callers_objects_are_not_left_frozen() -> None:
+    # frozen for the workers only: in this process the collector still frees them
+    import gc
+
+    gc.unfreeze()  # as a program that never froze anything (an earlier test may have)
+    assert len(list(forked.in_order(_square_with_pid, 30, 2, ahead=3, first_here=True))) == 30
+    assert gc.get_freeze_count() == 0
 
 
 def _fails_at_13(number: int) -> int:
