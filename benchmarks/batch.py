@@ -3,7 +3,8 @@
 Writes N version-2 answer files (the version-2 vignettes, with ages varied so no two are
 alike) to a temporary folder and runs one `backcheck run -f json` over them:
 
-- written to a file and, separately, through a pipe that this script drains;
+- written to a new file and, separately, through a pipe that this script drains (and to
+  the file of the run before, replacing it, for what that adds);
 - with one CPU and with two (the worker count follows the CPUs the process may use);
 - at several sizes, with the peak memory of the run (it should stay flat as N grows),
   the names given as arguments and, separately, with --files-from.
@@ -50,13 +51,15 @@ SOURCES = [
 # Runs the command with its output to a file or a drained pipe; prints seconds, peak KiB,
 # exit status and the CPU seconds of every process of the run. The file is a new one each
 # time: the last run's output is removed first, and its writing back finished, untimed.
-# Replacing it in the run instead would time the file system's work on the old file, not
-# backcheck's: on ext4, truncating 190 MB and writing it out when the new file is closed
-# (auto_da_alloc), about 0.1 s in every run, with one CPU or two alike.
+# Replacing it in the run instead ("replace:PATH") also times the file system's work on
+# the old file, not backcheck's: on ext4, truncating 190 MB and writing the new file out
+# when it is closed (auto_da_alloc), about 0.1 s a run, with one CPU or two alike.
 MEASURE = """\
 import os, resource, subprocess, sys, time
 mode, argv = sys.argv[1], sys.argv[2:]
-if mode != "pipe":
+if mode.startswith("replace:"):
+    mode = mode.removeprefix("replace:")
+elif mode != "pipe":
     try:
         os.unlink(mode)
     except FileNotFoundError:
@@ -189,6 +192,8 @@ def throughput(args: argparse.Namespace, folder: Path, names: list[str]) -> None
         ("file, 1 CPU", out_file, 1),
         ("file, 2 CPUs", out_file, 2),
         ("drained pipe, 2 CPUs", "pipe", 2),
+        ("file replaced, 1 CPU", f"replace:{out_file}", 1),
+        ("file replaced, 2 CPUs", f"replace:{out_file}", 2),
     ]
     results: dict[str, tuple[list[float], list[float]]] = {c[0]: ([], []) for c in cases}
     workload: list[float] = []  # the same batch's own 1 to 2 CPUs, as two batches
@@ -204,6 +209,14 @@ def throughput(args: argparse.Namespace, folder: Path, names: list[str]) -> None
         print(f"{label:28} {spread(rate):>22} {max(peaks):10.1f}")
     ratio = [b / a for a, b in zip(rates["file, 1 CPU"], rates["file, 2 CPUs"], strict=True)]
     print(f"1 to 2 CPUs: {spread(ratio, '{:.2f}')}x (target at least 1.7x)")
+    replaced = [
+        b / a
+        for a, b in zip(rates["file replaced, 1 CPU"], rates["file replaced, 2 CPUs"], strict=True)
+    ]
+    print(
+        f"the same, each run replacing the last one's output: {spread(replaced, '{:.2f}')}x "
+        "(the file system's work on the old file timed too)"
+    )
     ceiling = [machine_ceiling() for _ in range(args.rounds)]
     print(
         f"the machine's own 1 to 2 CPUs: {spread(ceiling, '{:.2f}')}x "
