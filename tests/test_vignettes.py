@@ -49,6 +49,29 @@ def test_the_vignettes_of_folders_and_files_come_in_order_by_name(tmp_path: Path
     assert second / "m.yaml" in found
     assert first / "notes.txt" not in found
     assert second / "z.yaml" not in found
+    assert list(found.texts()) == [str(path) for path in expected]  # what eval reads
+
+
+def test_eval_names_a_vignette_as_given_and_grows_no_table_of_names(
+    tmp_path: Path, knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = next(iter(vignette_paths([OWN_V2])))
+    for index in range(300):
+        (tmp_path / f"case{index:03d}.yaml").write_text(source.read_text("utf-8"), "utf-8")
+    monkeypatch.chdir(tmp_path)
+    single = vignette_paths([Path("case000.yaml")])
+    assert list(single.texts()) == ["case000.yaml"]  # no "./" before a file given alone
+    made: list[object] = []
+    real_truediv = Path.__truediv__
+
+    def truediv(self: Path, key: str) -> Path:  # pathlib interns every part it parses
+        made.append(key)
+        return real_truediv(self, key)
+
+    monkeypatch.setattr(Path, "__truediv__", truediv)
+    evaluation = evaluate_vignettes(knowledge, vignette_paths([tmp_path]))
+    assert evaluation.count == 300
+    assert made == []  # read by name: no Path, so no part interned, for each of them
 
 
 @NEEDS_SHARED
