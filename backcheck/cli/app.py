@@ -330,18 +330,12 @@ def eval_command(
     if output == EvalFormat.json:
         from backcheck.output.jsonout import shown
 
-        # written as it is encoded, a few KiB at a time: the text of every miss (twice, in
-        # its set and overall) is never held whole, so memory stays flat with the cases
+        # written as it is encoded: the text of every miss (twice, in its set and
+        # overall) is never held whole, so memory stays flat with the cases
         encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
-        pending: list[str] = []
-        size = 0
         for piece in encoder.iterencode(eval_json(sets)):
-            pending.append(piece)
-            size += len(piece)
-            if size >= 1 << 14:
-                sys.stdout.write(shown("".join(pending)))
-                pending, size = [], 0
-        sys.stdout.write(shown("".join(pending)) + "\n")
+            sys.stdout.write(shown(piece))
+        sys.stdout.write("\n")
     else:
         render_eval(stdout_console(), sets)
     if check and any(e.missed_targets() for e in sets.values()):
